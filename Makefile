@@ -1,0 +1,51 @@
+# Knowhow: `make run` to try it, `make test` to test it. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format audit migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files make a second `make run` skip the install when nothing changed.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+migrate: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "Knowhow is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "Emails (sign-up verification, password reset) are printed here in the console."
+	@echo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+audit: $(VENV)/.installed-dev
+	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache static_collected

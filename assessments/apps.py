@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    """Question bank, quizzes, attempts and grading. Knows nothing about courses."""
+
+    name = "assessments"
+    verbose_name = "Assessments"

@@ -1,0 +1,73 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from accounts.mfa import user_has_mfa, user_requires_mfa
+
+SESSION_STARTED = "knowhow_session_started"
+SESSION_SEEN = "knowhow_session_seen"
+# Writing the "last seen" time on every request would save the session on
+# every request; a minute's resolution is plenty for an idle timeout.
+SEEN_RESOLUTION = 60
+
+
+class SessionTimeoutMiddleware:
+    """Ends a signed-in session after an idle or an absolute timeout (SES-02)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(SESSION_STARTED)
+            seen = request.session.get(SESSION_SEEN)
+            if started is None or seen is None:
+                request.session[SESSION_STARTED] = now
+                request.session[SESSION_SEEN] = now
+            elif (
+                now - seen > settings.SESSION_IDLE_TIMEOUT
+                or now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+            ):
+                logout(request)
+                messages.info(request, "You were signed out because your session timed out.")
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            elif now - seen >= SEEN_RESOLUTION:
+                request.session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+
+class RequireMFAMiddleware:
+    """Sends staff and educators to set up MFA before any other page (AUTH-04)."""
+
+    # Paths a person without MFA may still reach: setting it up, signing out,
+    # and what a page needs to render.
+    allowed_prefixes = (
+        "/accounts/2fa/",
+        "/accounts/reauthenticate/",
+        "/accounts/logout/",
+        "/static/",
+        "/healthz",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.user.is_authenticated
+            and not request.path.startswith(self.allowed_prefixes)
+            and user_requires_mfa(request.user)
+            and not user_has_mfa(request.user)
+        ):
+            messages.warning(
+                request,
+                "Your account can change what other people see, so it needs two-factor "
+                "authentication. Set it up to continue.",
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

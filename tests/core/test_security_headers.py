@@ -1,0 +1,56 @@
+"""Strict Content-Security-Policy and security headers (IO-03, DEP-01)."""
+
+import re
+
+import pytest
+
+
+def csp_directives(response):
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/", "/no-such-page/"])
+def test_public_pages_have_a_strict_csp(client, path):
+    directives = csp_directives(client.get(path))
+    assert directives["default-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["base-uri"] == ["'self'"]
+    assert directives["form-action"] == ["'self'"]
+    script = directives["script-src"]
+    assert "'unsafe-inline'" not in script and "'unsafe-eval'" not in script
+    for values in directives.values():
+        for value in values:
+            assert not re.match(r"https?:", value), f"third-party source {value}"
+
+
+@pytest.mark.django_db
+def test_admin_policy_relaxes_inline_only_and_names_no_third_party(client, educator):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(educator, generate_totp_secret())
+    client.force_login(educator)
+    directives = csp_directives(client.get("/admin/"))
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-eval'" not in directives["script-src"]
+    for values in directives.values():
+        for value in values:
+            assert not re.match(r"https?:", value), f"third-party source {value}"
+
+
+@pytest.mark.django_db
+def test_pages_reference_no_other_host(client):
+    html = client.get("/").content.decode() + client.get("/accounts/login/").content.decode()
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+
+
+@pytest.mark.django_db
+def test_security_headers(client):
+    response = client.get("/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"

@@ -1,0 +1,38 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from core.management.commands.seed_demo import DEMO_PASSWORD
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_four_roles_idempotently(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    users = {u.email: u for u in User.objects.all()}
+    assert set(users) == {
+        "rep@example.org",
+        "educator@example.org",
+        "reviewer@example.org",
+        "admin@example.org",
+    }
+    assert users["admin@example.org"].is_superuser
+    assert not users["rep@example.org"].groups.exists()
+    assert list(users["educator@example.org"].groups.values_list("name", flat=True)) == [
+        "Educators"
+    ]
+    assert list(users["reviewer@example.org"].groups.values_list("name", flat=True)) == [
+        "Reviewers"
+    ]
+    assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 4
+    assert DEMO_PASSWORD in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_production_settings(settings):
+    settings.KNOWHOW_PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
