@@ -267,6 +267,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Knowhow"
+# Gravatar would send a hash of every admin user's email to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # One sign-in path (AUTH-05): the admin sends people to allauth, and Wagtail's
 # own password and email forms are switched off.

@@ -1,0 +1,141 @@
+"""Browser tests: Playwright for Python driving the system Chromium.
+
+Chromium comes from the operating system (/usr/bin/chromium, or the path in
+KNOWHOW_CHROMIUM); Playwright never downloads a browser. Without Chromium
+these tests are skipped with a loud warning — except in CI (CI=true), where
+a missing browser is an error, so CI can never pass without them.
+"""
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the Django ORM
+# calls the tests make are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("KNOWHOW_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+AXE_JS = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def chromium_path():
+    path = shutil.which(CHROMIUM) or (CHROMIUM if os.access(CHROMIUM, os.X_OK) else None)
+    return path
+
+
+MISSING = (
+    f"BROWSER TESTS SKIPPED: no Chromium at {CHROMIUM!r}. Install it "
+    "(apt-get install chromium) or set KNOWHOW_CHROMIUM to its path."
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "/e2e/" in str(item.fspath)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if browser_items and chromium_path() is None:
+        if os.environ.get("CI", "").lower() == "true":
+            raise pytest.UsageError(f"{MISSING} CI must run the browser tests.")
+        warnings.warn(MISSING, stacklevel=1)
+        for item in browser_items:
+            item.add_marker(pytest.mark.skip(reason=MISSING))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if chromium_path() is None:
+        terminalreporter.section("browser tests", sep="!", red=True, bold=True)
+        terminalreporter.write_line(MISSING, red=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A browser tab that records every request and checks each page with axe."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.requests = []
+        self.checked = []
+        self.console_errors = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "console",
+            lambda msg: (
+                msg.type == "error" and self.console_errors.append(f"{page.url}: {msg.text}")
+            ),
+        )
+
+    def goto(self, path):
+        self.page.goto(self.base_url + path)
+        self.assert_accessible()
+
+    def assert_accessible(self):
+        """Zero axe-core violations on the page as it is now."""
+        page = self.page
+        page.wait_for_load_state()
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            # evaluate() is not subject to the page's CSP, so the strict
+            # policy stays on while axe runs.
+            page.evaluate(AXE_JS.read_text())
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(str(node["target"]) for node in v["nodes"][:3])
+            for v in result["violations"]
+        ]
+        assert not violations, f"axe on {page.url}:\n" + "\n".join(violations)
+        self.checked.append(page.url)
+
+    def assert_no_third_party_requests(self):
+        outside = [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in {"data", "blob", "about"}
+            and urlsplit(url).hostname not in LOCAL_HOSTS
+        ]
+        assert not outside, f"requests left 127.0.0.1: {outside}"
+
+    def assert_no_csp_violations(self):
+        blocked = [e for e in self.console_errors if "Content Security Policy" in e]
+        assert not blocked, "\n".join(blocked)
+
+
+@pytest.fixture
+def visit(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    tab = Visit(page, live_server.url)
+    yield tab
+    tab.assert_no_third_party_requests()
+    tab.assert_no_csp_violations()
+    context.close()
