@@ -8,8 +8,7 @@ class SignupForm(forms.Form):
         label="Display name",
         max_length=80,
         help_text=(
-            "How Knowhow greets you. It can be a nickname; nobody else sees it "
-            "unless you choose."
+            "How Knowhow greets you. It can be a nickname; nobody else sees it unless you choose."
         ),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
