@@ -50,3 +50,28 @@ def test_password_reset_requests_are_limited_per_email(client, rep):
     ]
     assert statuses[:5] == [302] * 5
     assert statuses[5] == 429
+
+
+@pytest.mark.django_db
+def test_limits_live_in_the_shared_database_cache(client, rep, settings):
+    # Production's default cache is a database table, which every worker
+    # process shares; prove the limit is counted there and nowhere else.
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "knowhow_cache_test",
+        }
+    }
+    call_command("createcachetable")
+    try:
+        responses = [failed_login(client, rep.email, ip=f"10.0.1.{i}") for i in range(6)]
+        assert TOO_MANY in str(responses[5].context["form"].errors)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM knowhow_cache_test")
+            assert cursor.fetchone()[0] > 0
+    finally:
+        caches["default"].clear()

@@ -49,3 +49,13 @@ def test_unknown_page_gives_designed_404(client):
     html = response.content.decode()
     assert "Page not found" in html
     assert "kh-header" in html
+
+
+def test_server_error_page_renders_in_the_design_without_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "kh-header" in html
+    assert "Sorry" in html or "problem" in html.lower()
