@@ -1,4 +1,11 @@
+import unicodedata
+
 from django import forms
+
+# Characters that reorder the text around them, which can make a name on an
+# officer's list display as something else. Joiners used in Persian and
+# Indic scripts (U+200C, U+200D) stay allowed.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
 class SignupForm(forms.Form):
@@ -19,8 +26,10 @@ class SignupForm(forms.Form):
         name = " ".join(self.cleaned_data["display_name"].split())
         if not name:
             raise forms.ValidationError("Enter a display name.")
-        if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in name):
-            raise forms.ValidationError("Display name must not contain control characters.")
+        if any(unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS for ch in name):
+            raise forms.ValidationError(
+                "Display name must not contain control or text-direction characters."
+            )
         return name
 
     def signup(self, request, user):
