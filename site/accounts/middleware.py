@@ -48,6 +48,10 @@ class RequireMFAMiddleware:
     # and what a page needs to render.
     allowed_prefixes = (
         "/accounts/2fa/",
+        # allauth will not turn MFA on while an email address is unverified,
+        # so confirming or removing one must stay possible.
+        "/accounts/confirm-email/",
+        "/accounts/email/",
         "/accounts/reauthenticate/",
         "/accounts/logout/",
         "/static/",

@@ -19,7 +19,7 @@ def current_code(secret):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/admin/", "/accounts/email/", "/admin/pages/"])
+@pytest.mark.parametrize("path", ["/", "/admin/", "/accounts/password/change/", "/admin/pages/"])
 @pytest.mark.parametrize("role", ["educator", "reviewer", "superuser"])
 def test_people_who_need_mfa_are_sent_to_set_it_up(client, request, role, path):
     client.force_login(request.getfixturevalue(role))
@@ -89,3 +89,11 @@ def test_activating_totp_through_the_form_creates_recovery_codes(client, educato
     types = set(Authenticator.objects.filter(user=educator).values_list("type", flat=True))
     assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_email_pages_stay_reachable_so_a_pending_address_cannot_block_mfa(client, educator):
+    client.force_login(educator)
+    assert client.get("/accounts/email/").status_code == 200
+    assert client.get("/accounts/confirm-email/").status_code in {200, 302}
+    assert client.get("/accounts/confirm-email/").get("Location") != ACTIVATE_URL

@@ -63,6 +63,34 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(MISSING, red=True, bold=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _baseline_data(django_db_setup, django_db_blocker):
+    """The rows the data migrations made (home page, groups, catalogue page).
+
+    Browser tests are transactional, so the database is flushed after each.
+    Django's serialized rollback should restore these rows, but it keeps them
+    on the connection object, and Playwright's event loop makes Django hand
+    out a different connection object later in the session. So keep our own
+    copy, taken before any browser starts.
+    """
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
+@pytest.fixture(autouse=True)
+def _restore_baseline(_baseline_data, transactional_db):
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection
+
+    if _baseline_data and not Group.objects.exists():
+        # The flush after the previous test recreated content types and
+        # permissions; start from an empty database so the copy loads whole.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(_baseline_data)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
