@@ -32,6 +32,8 @@ PUBLIC_ROUTES = {
     "accounts/password/reset/key/done/",
     "accounts/login/code/confirm/",
     "accounts/2fa/authenticate/",
+    # Site search over published courses and lessons.
+    "search/",
     # Wagtail pages: public unless a page says otherwise in its own serve().
     "^((?:[\\w\\-]+/)*)$",
 }

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core import views as core_views
+from courses import views as course_views
 
 
 class QueryPreservingRedirect(RedirectView):
@@ -38,6 +39,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("dashboard/", course_views.dashboard, name="dashboard"),
+    path("search/", course_views.search, name="search"),
 ]
 
 if settings.DEBUG:

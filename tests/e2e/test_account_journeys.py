@@ -57,7 +57,7 @@ def test_newcomer_signs_up_verifies_signs_in_and_out(visit, mailoutbox):
     page.fill("input[name=login]", "priya@example.org")
     page.fill("input[name=password]", NEW_PASSWORD)
     submit(page)
-    page.wait_for_url(visit.base_url + "/")
+    page.wait_for_url(visit.base_url + "/dashboard/")
     assert page.locator(".kh-header").get_by_text("Signed in as Priya").is_visible()
     visit.assert_accessible()
 

@@ -1,0 +1,289 @@
+"""Catalogue → course → module → lesson pages, and the learner's record of them.
+
+Facts that are queried (topic, level, minutes, prerequisites) are fields;
+only the lesson body is a StreamField. Learner records store each fact once:
+one enrolment per learner and course, one completion per learner and lesson.
+Percentages are computed by selectors, never stored.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from courses.blocks import LessonStreamBlock
+
+
+@register_snippet
+class Topic(index.Indexed, models.Model):
+    """A subject area of the catalogue, e.g. "Data rights". Editors can add more."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class Level(models.TextChoices):
+    INTRODUCTORY = "introductory", "Introductory"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+
+class CompletionRule(models.TextChoices):
+    ALL_LESSONS = "all_lessons", "Every lesson complete"
+
+
+class CourseIndexPage(Page):
+    """The catalogue at /courses/: filter by topic and level, search by text."""
+
+    introduction = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+    template = "courses/course_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import catalogue_page
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue_page(index=self, params=request.GET, viewer=request.user))
+        return context
+
+
+class CoursePage(RoutablePageMixin, Page):
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="courses")
+    level = models.CharField(max_length=20, choices=Level.choices, db_index=True)
+    summary = models.TextField(help_text="One to three sentences for the catalogue card.")
+    estimated_minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(6000)],
+        help_text="Roughly how long the whole course takes, quizzes included.",
+    )
+    prerequisites = ParentalManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="required_by"
+    )
+    last_reviewed = models.DateField(
+        default=timezone.localdate, help_text="When an educator last checked the course."
+    )
+    change_notes = models.TextField(
+        blank=True, help_text="What changed at the last review, in a sentence or two."
+    )
+    completion_rule = models.CharField(
+        max_length=40, choices=CompletionRule.choices, default=CompletionRule.ALL_LESSONS
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("topic"), FieldPanel("level"), FieldPanel("estimated_minutes")],
+            heading="Catalogue",
+        ),
+        FieldPanel("summary"),
+        InlinePanel("learning_outcomes", heading="Learning outcomes", min_num=1),
+        FieldPanel("prerequisites", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [FieldPanel("last_reviewed"), FieldPanel("change_notes")], heading="Review"
+        ),
+        FieldPanel("completion_rule"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.FilterField("level"),
+        index.FilterField("topic_id"),
+        index.RelatedFields("topic", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+    template = "courses/course_page.html"
+
+    @property
+    def estimated_hours(self):
+        return round(self.estimated_minutes / 60, 1)
+
+    @path("")
+    def overview(self, request):
+        from courses.selectors import course_overview
+
+        context = self.get_context(request)
+        context.update(course_overview(course=self, viewer=request.user, request=request))
+        return TemplateResponse(request, self.template, context)
+
+    @path("start/")
+    def start(self, request):
+        from courses.services import PrerequisitesNotMet, enrolment_start
+
+        if request.method != "POST":
+            return redirect(self.url)
+        if not request.user.is_authenticated:
+            return redirect_to_login(self.url)
+        try:
+            enrolment_start(user=request.user, course=self)
+        except PrerequisitesNotMet:
+            messages.error(request, "You need to finish the courses listed first.")
+            return redirect(self.url)
+        from courses.selectors import next_lesson_for
+
+        lesson = next_lesson_for(user=request.user, course=self)
+        return redirect(lesson.get_url(request) if lesson else self.get_url(request))
+
+
+class CourseLearningOutcome(Orderable):
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="learning_outcomes")
+    text = models.CharField(max_length=250)
+
+    panels = [FieldPanel("text")]
+
+    def __str__(self):
+        return self.text
+
+
+class ModulePage(Page):
+    summary = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("summary")]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+    template = "courses/module_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import module_overview
+
+        context = super().get_context(request, *args, **kwargs)
+        viewer = getattr(request, "user", None)
+        context.update(module_overview(module=self, viewer=viewer, request=request))
+        return context
+
+
+class LessonPage(RoutablePageMixin, Page):
+    summary = models.TextField(blank=True, help_text="One sentence: what this lesson covers.")
+    estimated_minutes = models.PositiveIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    body = StreamField(LessonStreamBlock(), use_json_field=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+    template = "courses/lesson_page.html"
+
+    @path("")
+    def lesson(self, request):
+        from courses.selectors import lesson_access, lesson_context
+        from courses.services import lesson_visit
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        access = lesson_access(user=request.user, lesson=self)
+        if not access.course.live:
+            raise Http404
+        if not access.allowed:
+            messages.info(request, access.reason)
+            return redirect(access.course.url)
+        lesson_visit(enrolment=access.enrolment, lesson=self)
+        context = self.get_context(request)
+        context.update(lesson_context(user=request.user, lesson=self, request=request))
+        return TemplateResponse(request, self.template, context)
+
+    @path("complete/")
+    def complete(self, request):
+        from courses.selectors import lesson_access, next_lesson_for
+        from courses.services import lesson_complete
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(self.url)
+        if request.method != "POST":
+            return redirect(self.url)
+        access = lesson_access(user=request.user, lesson=self)
+        if not access.course.live:
+            raise Http404
+        if not access.allowed:
+            messages.info(request, access.reason)
+            return redirect(access.course.url)
+        result = lesson_complete(user=request.user, lesson=self)
+        if result.course_completed:
+            messages.success(request, f"You have completed {access.course.title}.")
+            return redirect(access.course.url)
+        following = next_lesson_for(user=request.user, course=access.course)
+        return redirect(following.get_url(request) if following else access.course.get_url(request))
+
+    def serve_preview(self, request, mode_name):
+        from courses.selectors import lesson_context
+
+        context = self.get_context(request)
+        context.update(lesson_context(user=None, lesson=self, request=request))
+        return TemplateResponse(request, self.template, context)
+
+
+class Enrolment(models.Model):
+    """A learner has started a course. Completion is stamped when the rule is met."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrolments")
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_lesson = models.ForeignKey(
+        LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_enrolment_per_course")
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.course}"
+
+
+class LessonCompletion(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.PROTECT, related_name="completions")
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="unique_completion_per_lesson")
+        ]
+
+    def __str__(self):
+        return f"{self.user} completed {self.lesson}"

@@ -1,0 +1,445 @@
+"""Reads that cross tables. Each takes the viewer and runs a fixed number of
+queries, however many modules, lessons or courses there are."""
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    Level,
+    ModulePage,
+    Topic,
+)
+
+PAGE_SIZE = 12
+MAX_QUERY_LENGTH = 200
+LEVEL_ORDER = [Level.INTRODUCTORY, Level.INTERMEDIATE, Level.ADVANCED]
+STEPLEN = 4  # characters per level in Wagtail's materialised page paths
+
+
+class Status:
+    """GOV.UK task-list statuses, with the tag colour each one uses."""
+
+    COMPLETED = ("Completed", "")
+    IN_PROGRESS = ("In progress", "blue")
+    NOT_STARTED = ("Not yet started", "grey")
+    CANNOT_START = ("Cannot start yet", "grey")
+
+
+@dataclass
+class Progress:
+    completed: int
+    total: int
+
+    @property
+    def percent(self):
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def is_complete(self):
+        return self.total > 0 and self.completed >= self.total
+
+
+@dataclass
+class ModuleOutline:
+    module: ModulePage
+    lessons: list
+    items: list = field(default_factory=list)
+    status: tuple = Status.NOT_STARTED
+    progress: Progress | None = None
+
+
+def clean_search_query(raw):
+    """Visible text only, single-spaced and capped: NUL and other control or
+    format characters break the databases' full-text parsers."""
+    text = "".join(
+        " " if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch for ch in str(raw)
+    )
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def _viewer(viewer):
+    return viewer if viewer is not None and viewer.is_authenticated else None
+
+
+def course_for_lesson(lesson):
+    return CoursePage.objects.get(path=lesson.path[: -2 * STEPLEN])
+
+
+def course_structure(course):
+    """The live modules of a course with their live lessons, in tree order."""
+    modules = list(ModulePage.objects.live().child_of(course).order_by("path"))
+    lessons = (
+        LessonPage.objects.live()
+        .descendant_of(course)
+        .order_by("path")
+        .only("id", "path", "depth", "title", "slug", "url_path", "estimated_minutes", "summary")
+    )
+    by_module = {module.path: [] for module in modules}
+    for lesson in lessons:
+        parent_path = lesson.path[:-STEPLEN]
+        if parent_path in by_module:
+            by_module[parent_path].append(lesson)
+    return [ModuleOutline(module=m, lessons=by_module[m.path]) for m in modules]
+
+
+def _lessons_in(structure):
+    return [lesson for outline in structure for lesson in outline.lessons]
+
+
+def completed_lesson_ids(*, user, lesson_ids):
+    if user is None:
+        return set()
+    return set(
+        LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).values_list(
+            "lesson_id", flat=True
+        )
+    )
+
+
+def prerequisites_of(course):
+    """Live prerequisite courses, as published (not an unsaved draft's list)."""
+    return list(CoursePage.objects.live().filter(required_by=course).order_by("title"))
+
+
+def missing_prerequisites(*, user, course):
+    """Live prerequisite courses the user has not completed yet."""
+    prerequisites = prerequisites_of(course)
+    if not prerequisites:
+        return []
+    if user is None:
+        return prerequisites
+    done = set(
+        Enrolment.objects.filter(
+            user=user, course__in=prerequisites, completed_at__isnull=False
+        ).values_list("course_id", flat=True)
+    )
+    return [course for course in prerequisites if course.pk not in done]
+
+
+def _annotate(structure, *, completed, locked, current_lesson_id, link, request=None):
+    for outline in structure:
+        done_here = sum(1 for lesson in outline.lessons if lesson.pk in completed)
+        outline.progress = Progress(done_here, len(outline.lessons))
+        if locked:
+            outline.status = Status.CANNOT_START
+        elif outline.progress.is_complete:
+            outline.status = Status.COMPLETED
+        elif done_here or any(lesson.pk == current_lesson_id for lesson in outline.lessons):
+            outline.status = Status.IN_PROGRESS
+        else:
+            outline.status = Status.NOT_STARTED
+        outline.items = []
+        for lesson in outline.lessons:
+            if locked:
+                status = Status.CANNOT_START
+            elif lesson.pk in completed:
+                status = Status.COMPLETED
+            elif lesson.pk == current_lesson_id:
+                status = Status.IN_PROGRESS
+            else:
+                status = Status.NOT_STARTED
+            outline.items.append(
+                {
+                    "title": lesson.title,
+                    "href": None if locked or not link else lesson.get_url(request),
+                    "status": status[0],
+                    "status_colour": status[1],
+                    "hint": f"{lesson.estimated_minutes} min",
+                    "current": lesson.pk == current_lesson_id,
+                }
+            )
+    return structure
+
+
+def course_overview(*, course, viewer, request=None):
+    user = _viewer(viewer)
+    structure = course_structure(course)
+    lessons = _lessons_in(structure)
+    enrolment = Enrolment.objects.filter(user=user, course=course).first() if user else None
+    missing = missing_prerequisites(user=user, course=course)
+    completed = completed_lesson_ids(user=user, lesson_ids=[lesson.pk for lesson in lessons])
+    locked = bool(missing)
+    _annotate(
+        structure,
+        completed=completed,
+        locked=locked,
+        current_lesson_id=enrolment.last_lesson_id if enrolment else None,
+        link=enrolment is not None,
+        request=request,
+    )
+    prerequisites = prerequisites_of(course)
+    missing_ids = {c.pk for c in missing}
+    return {
+        "structure": structure,
+        "outcomes": list(course.learning_outcomes.all()),
+        "enrolment": enrolment,
+        "progress": Progress(len(completed), len(lessons)),
+        "prerequisites": [
+            {"course": c, "met": user is not None and c.pk not in missing_ids}
+            for c in prerequisites
+        ],
+        "missing_prerequisites": missing,
+        "locked": locked,
+        "next_lesson": next((lesson for lesson in lessons if lesson.pk not in completed), None),
+        "lesson_count": len(lessons),
+    }
+
+
+def module_overview(*, module, viewer, request=None):
+    user = _viewer(viewer)
+    course = CoursePage.objects.get(path=module.path[:-STEPLEN])
+    lessons = list(LessonPage.objects.live().child_of(module).order_by("path"))
+    outline = ModuleOutline(module=module, lessons=lessons)
+    enrolment = Enrolment.objects.filter(user=user, course=course).first() if user else None
+    completed = completed_lesson_ids(user=user, lesson_ids=[lesson.pk for lesson in lessons])
+    locked = bool(missing_prerequisites(user=user, course=course))
+    _annotate(
+        [outline],
+        completed=completed,
+        locked=locked,
+        current_lesson_id=enrolment.last_lesson_id if enrolment else None,
+        link=enrolment is not None,
+        request=request,
+    )
+    return {"course": course, "outline": outline, "enrolment": enrolment}
+
+
+@dataclass
+class Access:
+    allowed: bool
+    course: CoursePage
+    enrolment: Enrolment | None = None
+    reason: str = ""
+
+
+def lesson_access(*, user, lesson):
+    """May this signed-in user open the lesson? Enrolled, and prerequisites met."""
+    course = course_for_lesson(lesson)
+    if not course.live:
+        return Access(False, course, reason="This course is not available.")
+    if missing_prerequisites(user=user, course=course):
+        return Access(False, course, reason="Finish the courses this one needs first.")
+    enrolment = Enrolment.objects.filter(user=user, course=course).first()
+    if enrolment is None:
+        return Access(False, course, reason="Start the course to open its lessons.")
+    return Access(True, course, enrolment)
+
+
+def lesson_context(*, user, lesson, request=None):
+    """Everything the lesson page shows around the body. `user=None` is a preview."""
+    course = course_for_lesson(lesson)
+    structure = course_structure(course)
+    lessons = _lessons_in(structure)
+    completed = completed_lesson_ids(user=user, lesson_ids=[item.pk for item in lessons])
+    _annotate(
+        structure,
+        completed=completed,
+        locked=False,
+        current_lesson_id=lesson.pk,
+        link=True,
+        request=request,
+    )
+    position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+    module_outline = next(
+        (outline for outline in structure if outline.module.path == lesson.path[:-STEPLEN]), None
+    )
+    return {
+        "course": course,
+        "module": module_outline.module if module_outline else lesson.get_parent(),
+        "module_outline": module_outline,
+        "previous_lesson": lessons[position - 1] if position else None,
+        "next_lesson": (
+            lessons[position + 1] if position is not None and position + 1 < len(lessons) else None
+        ),
+        "progress": Progress(len(completed), len(lessons)),
+        "is_complete": lesson.pk in completed,
+        "lesson_number": position + 1 if position is not None else None,
+        "lesson_count": len(lessons),
+        "catalogue": CourseIndexPage.objects.live().first(),
+    }
+
+
+def next_lesson_for(*, user, course):
+    """Where "Continue" goes: the first live lesson not yet completed."""
+    lessons = _lessons_in(course_structure(course))
+    completed = completed_lesson_ids(user=user, lesson_ids=[lesson.pk for lesson in lessons])
+    return next((lesson for lesson in lessons if lesson.pk not in completed), None)
+
+
+def course_progress(*, user, course):
+    lessons = _lessons_in(course_structure(course))
+    completed = completed_lesson_ids(user=user, lesson_ids=[lesson.pk for lesson in lessons])
+    return Progress(len(completed), len(lessons))
+
+
+def _level_ordering():
+    return Case(
+        *[When(level=level, then=Value(n)) for n, level in enumerate(LEVEL_ORDER)],
+        output_field=IntegerField(),
+    )
+
+
+def _progress_by_course(*, user, courses):
+    """Progress for many courses in two queries: live lessons, then completions."""
+    by_path = {course.path: course.pk for course in courses}
+    if not by_path:
+        return {}
+    depth = next(iter(courses)).depth
+    lesson_course = {}
+    lessons = LessonPage.objects.live().filter(depth=depth + 2).values_list("id", "path")
+    for lesson_id, lesson_path in lessons:
+        course_id = by_path.get(lesson_path[: depth * STEPLEN])
+        if course_id is not None:
+            lesson_course[lesson_id] = course_id
+    totals, done = {}, {}
+    for course_id in lesson_course.values():
+        totals[course_id] = totals.get(course_id, 0) + 1
+    for lesson_id in completed_lesson_ids(user=user, lesson_ids=list(lesson_course)):
+        course_id = lesson_course[lesson_id]
+        done[course_id] = done.get(course_id, 0) + 1
+    return {pk: Progress(done.get(pk, 0), totals.get(pk, 0)) for pk in by_path.values()}
+
+
+def catalogue_page(*, index, params, viewer):
+    """The filtered, searched, paginated catalogue. Unknown values are ignored."""
+    user = _viewer(viewer)
+    topics = list(Topic.objects.all())
+    topic = next((t for t in topics if t.slug == params.get("topic")), None)
+    level = params.get("level") if params.get("level") in Level.values else None
+    query = clean_search_query(params.get("q", ""))
+
+    courses = CoursePage.objects.live().child_of(index).select_related("topic")
+    if topic:
+        courses = courses.filter(topic=topic)
+    if level:
+        courses = courses.filter(level=level)
+    if query:
+        matching = [page.pk for page in courses.search(query, order_by_relevance=False)]
+        courses = courses.filter(pk__in=matching)
+    courses = courses.annotate(level_order=_level_ordering()).order_by(
+        "topic__name", "level_order", "title"
+    )
+    paginator = Paginator(courses, PAGE_SIZE)
+    page_obj = paginator.get_page(params.get("page"))
+    page_courses = list(page_obj.object_list)
+    progress = _progress_by_course(user=user, courses=page_courses) if user else {}
+    enrolled = (
+        set(
+            Enrolment.objects.filter(user=user, course__in=page_courses).values_list(
+                "course_id", flat=True
+            )
+        )
+        if user
+        else set()
+    )
+    filters = {}
+    if topic:
+        filters["topic"] = topic.slug
+    if level:
+        filters["level"] = level
+    if query:
+        filters["q"] = query
+    return {
+        "topics": topics,
+        "levels": Level.choices,
+        "selected_topic": topic,
+        "selected_level": level,
+        "query": query,
+        "page_obj": page_obj,
+        "cards": [
+            {
+                "course": course,
+                "progress": progress.get(course.pk),
+                "enrolled": course.pk in enrolled,
+            }
+            for course in page_courses
+        ],
+        "result_count": paginator.count,
+        "filters": filters,
+        "is_filtered": bool(filters),
+    }
+
+
+def learner_dashboard(*, user):
+    """In progress, completed, and what to take next."""
+    enrolments = list(
+        Enrolment.objects.filter(user=user, course__live=True)
+        .select_related("course", "course__topic")
+        .order_by("-started_at")
+    )
+    courses = [enrolment.course for enrolment in enrolments]
+    progress = _progress_by_course(user=user, courses=courses) if courses else {}
+    in_progress, completed = [], []
+    for enrolment in enrolments:
+        row = {"enrolment": enrolment, "course": enrolment.course}
+        row["progress"] = progress.get(enrolment.course_id, Progress(0, 0))
+        (completed if enrolment.completed_at else in_progress).append(row)
+    _attach_continue_links(user=user, rows=in_progress)
+    return {
+        "in_progress": in_progress,
+        "completed": completed,
+        "recommended": recommended_courses(user=user, enrolments=enrolments),
+    }
+
+
+def _attach_continue_links(*, user, rows):
+    """The first incomplete lesson of each course, in two queries for all of them."""
+    if not rows:
+        return
+    by_path = {row["course"].path: row for row in rows}
+    depth = rows[0]["course"].depth
+    lessons = (
+        LessonPage.objects.live()
+        .filter(depth=depth + 2)
+        .order_by("path")
+        .only("id", "path", "url_path", "title")
+    )
+    candidates = [lesson for lesson in lessons if lesson.path[: depth * STEPLEN] in by_path]
+    # A lesson under an unpublished module does not count.
+    live_modules = set(
+        ModulePage.objects.live().filter(depth=depth + 1).values_list("path", flat=True)
+    )
+    candidates = [lesson for lesson in candidates if lesson.path[:-STEPLEN] in live_modules]
+    done = completed_lesson_ids(user=user, lesson_ids=[lesson.pk for lesson in candidates])
+    for lesson in candidates:
+        row = by_path[lesson.path[: depth * STEPLEN]]
+        if "next_lesson" not in row and lesson.pk not in done:
+            row["next_lesson"] = lesson
+
+
+def recommended_courses(*, user, enrolments, limit=3):
+    """The next level in a topic the learner finished, or courses now unlocked."""
+    enrolled_ids = {enrolment.course_id for enrolment in enrolments}
+    completed = [enrolment.course for enrolment in enrolments if enrolment.completed_at]
+    completed_ids = {course.pk for course in completed}
+    candidates = list(
+        CoursePage.objects.live()
+        .exclude(pk__in=enrolled_ids)
+        .select_related("topic")
+        .prefetch_related("prerequisites")
+        .annotate(level_order=_level_ordering())
+        .order_by("level_order", "title")
+    )
+    next_level = {
+        (course.topic_id, LEVEL_ORDER.index(course.level) + 1)
+        for course in completed
+        if course.level in LEVEL_ORDER
+    }
+    picks = []
+    for course in candidates:
+        prerequisite_ids = {p.pk for p in course.prerequisites.all() if p.live}
+        unlocked = prerequisite_ids and prerequisite_ids <= completed_ids
+        follows_on = (course.topic_id, course.level_order) in next_level
+        if unlocked or follows_on:
+            picks.append(course)
+    if not picks and not enrolments:
+        picks = [course for course in candidates if not course.prerequisites.all()]
+    return picks[:limit]

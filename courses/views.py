@@ -1,0 +1,34 @@
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from wagtail.models import Page
+
+from courses.models import CoursePage, LessonPage
+from courses.selectors import clean_search_query, learner_dashboard
+
+SEARCH_PAGE_SIZE = 10
+
+
+@require_safe
+def dashboard(request):
+    """The learner's own record: in progress, completed, and what next."""
+    context = learner_dashboard(user=request.user)
+    return render(request, "courses/dashboard.html", context)
+
+
+@login_not_required
+@require_safe
+def search(request):
+    """Site search over published courses and lessons."""
+    query = clean_search_query(request.GET.get("q", ""))
+    results = []
+    if query:
+        pages = Page.objects.live().public().type(CoursePage, LessonPage).specific().search(query)
+        results = pages
+    page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "courses/search.html",
+        {"query": query, "page_obj": page_obj, "result_count": page_obj.paginator.count},
+    )

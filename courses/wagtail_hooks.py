@@ -1,0 +1,52 @@
+"""Admin rules for course pages.
+
+Learner records point at course and lesson pages, so a page that someone has
+started or completed cannot be deleted: an educator unpublishes it instead,
+which drops it from totals and keeps everyone's history (see docs/decisions.md).
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from wagtail import hooks
+from wagtail.models import Page
+
+from courses.models import Enrolment, LessonCompletion
+
+BLOCKED = (
+    "“{title}” cannot be deleted because learners have records of it. "
+    "Unpublish it instead: it disappears from the catalogue and from progress totals, "
+    "and nobody's history is lost."
+)
+
+
+def pages_with_learner_records(pages):
+    """Those of `pages` that are, or contain, a course or lesson with learner records."""
+    blocked = []
+    for page in pages:
+        tree = Page.objects.descendant_of(page, inclusive=True)
+        if (
+            Enrolment.objects.filter(course__in=tree).exists()
+            or LessonCompletion.objects.filter(lesson__in=tree).exists()
+        ):
+            blocked.append(page)
+    return blocked
+
+
+@hooks.register("before_delete_page")
+def refuse_to_delete_pages_with_learner_records(request, page):
+    if pages_with_learner_records([page]):
+        messages.error(request, BLOCKED.format(title=page.get_admin_display_title()))
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_to_bulk_delete_pages_with_learner_records(request, action_type, objects, action):
+    if action_type != "delete":
+        return None
+    blocked = pages_with_learner_records([obj for obj in objects if isinstance(obj, Page)])
+    if blocked:
+        for page in blocked:
+            messages.error(request, BLOCKED.format(title=page.get_admin_display_title()))
+        return redirect("wagtailadmin_explore", blocked[0].get_parent().pk)
+    return None

@@ -1,0 +1,66 @@
+"""Racing requests on PostgreSQL: one completion row, one course completion."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from courses.models import Enrolment, LessonCompletion
+from courses.services import enrolment_start, lesson_complete
+from tests.factories.courses import lessons_of, make_course
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
+    ),
+]
+
+
+def run_together(target, arguments):
+    barrier = threading.Barrier(len(arguments))
+    errors, results = [], []
+
+    def worker(argument):
+        try:
+            barrier.wait()
+            results.append(target(argument))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(a,)) for a in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results
+
+
+def test_same_lesson_completed_by_ten_requests_at_once(rep):
+    course = make_course(modules=1, lessons=2)
+    enrolment_start(user=rep, course=course)
+    lesson = lessons_of(course)[0]
+    results = run_together(lambda _: lesson_complete(user=rep, lesson=lesson), range(10))
+    assert LessonCompletion.objects.filter(user=rep, lesson=lesson).count() == 1
+    assert sum(result.created for result in results) == 1
+
+
+def test_last_two_lessons_completed_at_once_complete_the_course_once(rep):
+    course = make_course(modules=1, lessons=4)
+    enrolment_start(user=rep, course=course)
+    lessons = lessons_of(course)
+    for lesson in lessons[:2]:
+        lesson_complete(user=rep, lesson=lesson)
+    results = run_together(lambda lesson: lesson_complete(user=rep, lesson=lesson), lessons[2:])
+    assert sum(result.course_completed for result in results) == 1
+    assert Enrolment.objects.get().completed_at is not None
+    assert LessonCompletion.objects.filter(user=rep).count() == 4
+
+
+def test_double_click_on_start_course_makes_one_enrolment(rep):
+    course = make_course(modules=1, lessons=1)
+    run_together(lambda _: enrolment_start(user=rep, course=course), range(8))
+    assert Enrolment.objects.filter(user=rep, course=course).count() == 1

@@ -1,0 +1,49 @@
+"""Queries per page do not grow with the number of modules, lessons or courses."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.services import enrolment_start, lesson_complete
+from tests.factories.courses import lessons_of, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    client.get(url)  # warm per-process caches (site root paths, content types)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+def learner_with(client, user, *, courses, modules, lessons):
+    made = [make_course(modules=modules, lessons=lessons) for _ in range(courses)]
+    make_course(modules=1, lessons=1, title="Not started")  # something to recommend
+    for course in made:
+        enrolment_start(user=user, course=course)
+        for lesson in lessons_of(course)[:2]:
+            lesson_complete(user=user, lesson=lesson)
+    client.force_login(user)
+    return made
+
+
+@pytest.mark.parametrize("page", ["catalogue", "course", "lesson", "dashboard", "module"])
+def test_small_and_large_courses_cost_the_same_queries(client, rep, django_user_model, page):
+    from tests.factories import UserFactory
+
+    small = learner_with(client, rep, courses=1, modules=1, lessons=3)[0]
+    urls = {
+        "catalogue": lambda c: "/courses/",
+        "course": lambda c: c.url,
+        "lesson": lambda c: lessons_of(c)[1].url,
+        "dashboard": lambda c: "/dashboard/",
+        "module": lambda c: lessons_of(c)[0].get_parent().url,
+    }
+    small_count = count_queries(client, urls[page](small))
+
+    other = UserFactory()
+    large = learner_with(client, other, courses=10, modules=5, lessons=6)[0]
+    large_count = count_queries(client, urls[page](large))
+    assert large_count == small_count, (page, small_count, large_count)

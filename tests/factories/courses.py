@@ -1,0 +1,81 @@
+"""Builders for the course page tree. Pages need a parent, so these are plain
+functions rather than factory_boy factories."""
+
+import datetime
+import itertools
+
+from courses.models import (
+    CourseIndexPage,
+    CourseLearningOutcome,
+    CoursePage,
+    LessonPage,
+    ModulePage,
+    Topic,
+)
+
+_numbers = itertools.count(1)
+
+
+def catalogue():
+    return CourseIndexPage.objects.get()
+
+
+def topic(slug="data-rights"):
+    return Topic.objects.get(slug=slug)
+
+
+def lesson_body(text="A short lesson."):
+    return [
+        {"type": "rich_text", "value": f"<p>{text}</p>"},
+        {"type": "key_point", "value": {"title": "Key point", "text": f"<p>{text}</p>"}},
+    ]
+
+
+def make_course(
+    *,
+    title=None,
+    modules=2,
+    lessons=3,
+    level="introductory",
+    topic_slug="data-rights",
+    prerequisites=(),
+    summary="A course for reps.",
+    live=True,
+):
+    """A published course with `modules` modules of `lessons` lessons each."""
+    n = next(_numbers)
+    title = title or f"Course {n}"
+    course = CoursePage(
+        title=title,
+        slug=f"course-{n}",
+        topic=topic(topic_slug),
+        level=level,
+        summary=summary,
+        estimated_minutes=30,
+        last_reviewed=datetime.date(2026, 11, 1),
+        change_notes="Checked against current ICO guidance.",
+        live=live,
+    )
+    course.learning_outcomes = [CourseLearningOutcome(text="Explain your rights")]
+    catalogue().add_child(instance=course)
+    if prerequisites:
+        course.prerequisites.set(prerequisites)
+        course.save_revision().publish() if live else course.save()
+    for m in range(1, modules + 1):
+        module = ModulePage(title=f"Module {m}", slug=f"module-{m}", summary=f"Module {m}.")
+        course.add_child(instance=module)
+        for lesson_number in range(1, lessons + 1):
+            module.add_child(
+                instance=LessonPage(
+                    title=f"Lesson {m}.{lesson_number}",
+                    slug=f"lesson-{m}-{lesson_number}",
+                    summary="What this lesson covers.",
+                    estimated_minutes=5,
+                    body=lesson_body(f"Lesson {m}.{lesson_number} text."),
+                )
+            )
+    return course
+
+
+def lessons_of(course):
+    return list(LessonPage.objects.live().descendant_of(course).order_by("path"))
