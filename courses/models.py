@@ -103,7 +103,11 @@ class CoursePage(RoutablePageMixin, Page):
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
-            [FieldPanel("topic"), FieldPanel("level"), FieldPanel("estimated_minutes")],
+            [
+                FieldPanel("topic", widget=forms.Select),
+                FieldPanel("level"),
+                FieldPanel("estimated_minutes"),
+            ],
             heading="Catalogue",
         ),
         FieldPanel("summary"),
