@@ -26,6 +26,7 @@ migrate: $(VENV)/.installed
 	$(BIN)/python manage.py createcachetable
 
 run: migrate
+	$(BIN)/python manage.py load_catalogue
 	$(BIN)/python manage.py seed_demo
 	@echo
 	@echo "Knowhow is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"

@@ -36,3 +36,18 @@ def test_seed_demo_refuses_production_settings(settings):
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_the_demo_rep_part_way_through_two_courses():
+    from courses.catalogue import catalogue_load
+    from courses.models import Enrolment, LessonCompletion
+
+    catalogue_load()
+    call_command("seed_demo")
+    call_command("seed_demo")
+    rep = User.objects.get(email="rep@example.org")
+    enrolments = {e.course.slug: e for e in Enrolment.objects.filter(user=rep)}
+    assert set(enrolments) == {"data-rights-introductory", "algorithms-ai-introductory"}
+    assert all(e.completed_at is None for e in enrolments.values())
+    assert LessonCompletion.objects.filter(user=rep).count() == 4

@@ -17,6 +17,10 @@ DEMO_USERS = [
 ]
 
 
+# The demo rep is part-way through two courses: (course slug, lessons done).
+DEMO_PROGRESS = [("data-rights-introductory", 3), ("algorithms-ai-introductory", 1)]
+
+
 class Command(BaseCommand):
     help = "Create the demo accounts (a rep, an educator, a reviewer, an administrator)."
 
@@ -41,6 +45,7 @@ class Command(BaseCommand):
                     user=user, email=email, defaults={"verified": True, "primary": True}
                 )
                 self.stdout.write(f"  {role:<14} {email:<24} {'created' if created else 'exists'}")
+            self._demo_progress(User.objects.get(email="rep@example.org"))
         self.stdout.write(
             self.style.SUCCESS(f"Demo accounts ready. Password for each: {DEMO_PASSWORD}")
         )
@@ -48,3 +53,18 @@ class Command(BaseCommand):
             "The educator, reviewer and administrator are asked to set up two-factor "
             "authentication (an authenticator app) the first time they sign in."
         )
+
+    def _demo_progress(self, rep):
+        """Give the demo rep some history, once the starter catalogue is loaded."""
+        from courses.models import CoursePage
+        from courses.selectors import course_structure
+        from courses.services import enrolment_start, lesson_complete
+
+        for slug, done in DEMO_PROGRESS:
+            course = CoursePage.objects.live().filter(slug=slug).first()
+            if course is None:
+                continue
+            enrolment_start(user=rep, course=course)
+            lessons = [lesson for outline in course_structure(course) for lesson in outline.lessons]
+            for lesson in lessons[:done]:
+                lesson_complete(user=rep, lesson=lesson)
