@@ -207,19 +207,32 @@ class LessonPage(RoutablePageMixin, Page):
     subpage_types = []
     template = "courses/lesson_page.html"
 
-    @path("")
-    def lesson(self, request):
-        from courses.selectors import lesson_access, lesson_context
-        from courses.services import lesson_visit
+    def learner_gate(self, request):
+        """(access, None) for an enrolled learner; otherwise (None, the response to send).
+
+        Every learner route under a lesson starts here: signed in, course
+        published, prerequisites met, enrolled.
+        """
+        from courses.selectors import lesson_access
 
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return None, redirect_to_login(self.get_url(request))
         access = lesson_access(user=request.user, lesson=self)
         if not access.course.live:
             raise Http404
         if not access.allowed:
             messages.info(request, access.reason)
-            return redirect(access.course.url)
+            return None, redirect(access.course.get_url(request))
+        return access, None
+
+    @path("")
+    def lesson(self, request):
+        from courses.selectors import lesson_context
+        from courses.services import lesson_visit
+
+        access, refusal = self.learner_gate(request)
+        if refusal:
+            return refusal
         lesson_visit(enrolment=access.enrolment, lesson=self)
         context = self.get_context(request)
         context.update(lesson_context(user=request.user, lesson=self, request=request))
@@ -227,25 +240,21 @@ class LessonPage(RoutablePageMixin, Page):
 
     @path("complete/")
     def complete(self, request):
-        from courses.selectors import lesson_access, next_lesson_for
+        from courses.selectors import next_lesson_for
         from courses.services import lesson_complete
 
-        if not request.user.is_authenticated:
-            return redirect_to_login(self.url)
         if request.method != "POST":
-            return redirect(self.url)
-        access = lesson_access(user=request.user, lesson=self)
-        if not access.course.live:
-            raise Http404
-        if not access.allowed:
-            messages.info(request, access.reason)
-            return redirect(access.course.url)
+            return redirect(self.get_url(request))
+        access, refusal = self.learner_gate(request)
+        if refusal:
+            return refusal
         result = lesson_complete(user=request.user, lesson=self)
+        course_url = access.course.get_url(request)
         if result.course_completed:
             messages.success(request, f"You have completed {access.course.title}.")
-            return redirect(access.course.url)
+            return redirect(course_url)
         following = next_lesson_for(user=request.user, course=access.course)
-        return redirect(following.get_url(request) if following else access.course.get_url(request))
+        return redirect(following.get_url(request) if following else course_url)
 
     def serve_preview(self, request, mode_name):
         from courses.selectors import lesson_context
