@@ -2,9 +2,9 @@
 
 import re
 
-import pyotp
 import pytest
 
+from tests.e2e.helpers import totp_now
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -108,7 +108,7 @@ def test_educator_must_set_up_totp_then_reaches_the_admin(visit):
     page.wait_for_url("**/accounts/2fa/totp/activate/")
 
     secret = text_of(page, "#authenticator_secret")
-    page.fill("input[name=code]", pyotp.TOTP(secret).now())
+    page.fill("input[name=code]", totp_now(secret))
     submit(page)
     page.wait_for_url(re.compile(r".*/accounts/2fa/.*"))
     visit.assert_accessible()

@@ -2,11 +2,11 @@
 
 import re
 
-import pyotp
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from tests.e2e.helpers import totp_now
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -26,7 +26,7 @@ def sign_in_with_totp(visit, user, secret):
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/accounts/2fa/authenticate/")
-    page.fill("input[name=code]", pyotp.TOTP(secret).now())
+    page.fill("input[name=code]", totp_now(secret))
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/dashboard/")
 
