@@ -59,6 +59,10 @@ class Level(models.TextChoices):
 
 class CompletionRule(models.TextChoices):
     ALL_LESSONS = "all_lessons", "Every lesson complete"
+    ALL_LESSONS_AND_QUIZZES = (
+        "all_lessons_and_quizzes",
+        "Every lesson complete and every quiz passed",
+    )
 
 
 class CourseIndexPage(Page):
@@ -193,11 +197,20 @@ class LessonPage(RoutablePageMixin, Page):
         default=5, validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
     body = StreamField(LessonStreamBlock(), use_json_field=True)
+    quiz = models.ForeignKey(
+        "assessments.Quiz",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lessons",
+        help_text="Optional. Passing the quiz completes the lesson.",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
+        FieldPanel("quiz"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -241,20 +254,54 @@ class LessonPage(RoutablePageMixin, Page):
     @path("complete/")
     def complete(self, request):
         from courses.selectors import next_lesson_for
-        from courses.services import lesson_complete
+        from courses.services import QuizNotPassed, lesson_complete
 
         if request.method != "POST":
             return redirect(self.get_url(request))
         access, refusal = self.learner_gate(request)
         if refusal:
             return refusal
-        result = lesson_complete(user=request.user, lesson=self)
+        try:
+            result = lesson_complete(user=request.user, lesson=self)
+        except QuizNotPassed:
+            messages.info(request, "Pass the quiz to complete this lesson.")
+            return redirect(self.get_url(request) + self.reverse_subpage("quiz"))
         course_url = access.course.get_url(request)
         if result.course_completed:
             messages.success(request, f"You have completed {access.course.title}.")
             return redirect(course_url)
         following = next_lesson_for(user=request.user, course=access.course)
         return redirect(following.get_url(request) if following else course_url)
+
+    def _quiz_route(self, request, view, *args):
+        from courses import quiz_views
+
+        if self.quiz_id is None:
+            raise Http404
+        access, refusal = self.learner_gate(request)
+        if refusal:
+            return refusal
+        return getattr(quiz_views, view)(self, request, access, *args)
+
+    @path("quiz/", name="quiz")
+    def quiz_overview(self, request):
+        return self._quiz_route(request, "overview")
+
+    @path("quiz/start/", name="quiz_start")
+    def quiz_start(self, request):
+        return self._quiz_route(request, "start")
+
+    @path("quiz/attempt/<int:number>/", name="quiz_attempt")
+    def quiz_attempt(self, request, number):
+        return self._quiz_route(request, "answer", number)
+
+    @path("quiz/attempt/<int:number>/check/", name="quiz_check")
+    def quiz_check(self, request, number):
+        return self._quiz_route(request, "check", number)
+
+    @path("quiz/attempt/<int:number>/result/", name="quiz_result")
+    def quiz_result(self, request, number):
+        return self._quiz_route(request, "result", number)
 
     def serve_preview(self, request, mode_name):
         from courses.selectors import lesson_context

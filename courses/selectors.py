@@ -80,7 +80,17 @@ def course_structure(course):
         LessonPage.objects.live()
         .descendant_of(course)
         .order_by("path")
-        .only("id", "path", "depth", "title", "slug", "url_path", "estimated_minutes", "summary")
+        .only(
+            "id",
+            "path",
+            "depth",
+            "title",
+            "slug",
+            "url_path",
+            "estimated_minutes",
+            "summary",
+            "quiz_id",
+        )
     )
     by_module = {module.path: [] for module in modules}
     for lesson in lessons:

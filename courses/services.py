@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from courses.models import CoursePage, Enrolment, LessonCompletion, LessonPage
+from assessments.selectors import passed_quiz_ids, quiz_status
+from courses.models import CompletionRule, CoursePage, Enrolment, LessonCompletion, LessonPage
 from courses.selectors import course_for_lesson, course_structure, missing_prerequisites
 
 
@@ -17,6 +18,10 @@ class PrerequisitesNotMet(Exception):
 
 class NotEnrolled(Exception):
     pass
+
+
+class QuizNotPassed(Exception):
+    """A lesson with a quiz is completed by passing the quiz, not by a button."""
 
 
 def enrolment_start(*, user, course: CoursePage) -> Enrolment:
@@ -53,6 +58,8 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
     Idempotent, and safe when two requests race: the enrolment row is locked
     while the completion is written and the course rule is checked.
     """
+    if lesson.quiz_id and not quiz_status(user=user, quiz=lesson.quiz).passed:
+        raise QuizNotPassed(lesson.title)
     course = course_for_lesson(lesson)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
@@ -69,9 +76,17 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
 
 
 def _rule_met(*, user, course: CoursePage) -> bool:
-    """The course's completion rule: every live lesson complete."""
-    lesson_ids = [lesson.pk for outline in course_structure(course) for lesson in outline.lessons]
-    if not lesson_ids:
+    """The course's completion rule: every live lesson complete, and for
+    "all quizzes passed", every live lesson's quiz passed now (a lesson
+    completed before its quiz was added does not count for that)."""
+    lessons = [lesson for outline in course_structure(course) for lesson in outline.lessons]
+    if not lessons:
         return False
+    lesson_ids = [lesson.pk for lesson in lessons]
     done = LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).count()
-    return done == len(lesson_ids)
+    if done != len(lesson_ids):
+        return False
+    if course.completion_rule == CompletionRule.ALL_LESSONS_AND_QUIZZES:
+        quiz_ids = {lesson.quiz_id for lesson in lessons if lesson.quiz_id}
+        return quiz_ids <= passed_quiz_ids(user=user, quiz_ids=quiz_ids)
+    return True

@@ -51,3 +51,56 @@ def course_facts(course):
         {"key": "Time", "value": duration(course.estimated_minutes)},
         {"key": "Last reviewed", "value": date_format(course.last_reviewed, "j F Y")},
     ]
+
+
+@register.filter
+def breadcrumbs_with_self(page, request):
+    """Breadcrumbs for pages under a lesson (its quiz): the lesson is a crumb too."""
+    return breadcrumbs(page, request) + [(page.title, page.get_url(request))]
+
+
+@register.filter
+def quiz_facts(quiz, status):
+    rows = [{"key": "Pass mark", "value": f"{quiz.pass_mark:.0f}%"}]
+    if quiz.max_attempts:
+        left = status.attempts_left
+        rows.append({"key": "Attempts", "value": f"{quiz.max_attempts} allowed, {left} left"})
+    else:
+        rows.append({"key": "Attempts", "value": "As many as you like"})
+    if quiz.time_limit_minutes:
+        rows.append({"key": "Time limit", "value": duration(quiz.time_limit_minutes)})
+    if quiz.minutes_between_attempts:
+        rows.append(
+            {"key": "Wait between attempts", "value": duration(quiz.minutes_between_attempts)}
+        )
+    if status.graded and status.graded.percent is not None:
+        rows.append({"key": "Your grade", "value": f"{status.graded.percent:.0f}%"})
+    return rows
+
+
+@register.filter
+def answer_text(question):
+    """The learner's current answer to a question, in words, for "Check your answers"."""
+    response = question.get("response")
+    if not response:
+        return "Not answered"
+    kind = question["kind"]
+    if kind in ("single", "true_false"):
+        texts = {choice["id"]: choice["text"] for choice in question["choices"]}
+        return texts.get(response.get("option"), "Not answered")
+    if kind == "multiple":
+        texts = {choice["id"]: choice["text"] for choice in question["choices"]}
+        return "; ".join(texts[i] for i in response.get("options", []) if i in texts)
+    if kind == "short_text":
+        return response.get("text", "")
+    if kind == "ordering":
+        texts = {item["id"]: item["text"] for item in question["items"]}
+        return " → ".join(texts[i] for i in response.get("order", []) if i in texts)
+    if kind == "matching":
+        rights = {right["id"]: right["text"] for right in question["rights"]}
+        return "; ".join(
+            f"{item['text']}: {rights.get(item['chosen'], '–')}"
+            for item in question["items"]
+            if item.get("chosen")
+        )
+    return ""

@@ -1,0 +1,140 @@
+"""Reads about quizzes and attempts, for learners and for educators."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
+
+from assessments.models import Attempt, AttemptState, GradingMethod, QuestionKind, ReviewOption
+
+
+@dataclass
+class QuizStatus:
+    attempts: list = field(default_factory=list)  # finished attempts, oldest first
+    in_progress: Attempt | None = None
+    graded: Attempt | None = None  # the attempt that counts, by the quiz's grading method
+    attempts_left: int | None = None  # None: unlimited
+    next_allowed_at: object = None
+
+    @property
+    def passed(self):
+        return bool(self.graded and self.graded.passed)
+
+    @property
+    def ever_passed(self):
+        return any(attempt.passed for attempt in self.attempts)
+
+
+def quiz_status(*, user, quiz, now=None) -> QuizStatus:
+    """Where a learner stands with a quiz: one query for all their attempts.
+
+    An in-progress attempt whose time ran out is reported as finished; the
+    next write to it records that it was abandoned.
+    """
+    now = now or timezone.now()
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    status = QuizStatus()
+    for attempt in attempts:
+        if attempt.state == AttemptState.IN_PROGRESS:
+            expired = attempt.deadline and now > attempt.deadline + timedelta(seconds=30)
+            if not expired:
+                status.in_progress = attempt
+                continue
+        status.attempts.append(attempt)
+    submitted = [a for a in status.attempts if a.state == AttemptState.SUBMITTED]
+    if submitted:
+        if quiz.grading_method == GradingMethod.LATEST:
+            status.graded = submitted[-1]
+        else:
+            status.graded = max(submitted, key=lambda a: (a.percent or 0, a.number))
+    if quiz.max_attempts is not None:
+        used = len(attempts)
+        status.attempts_left = max(0, quiz.max_attempts - used)
+    if status.attempts and quiz.minutes_between_attempts:
+        last = status.attempts[-1]
+        finished = last.finished_at or last.deadline or last.started_at
+        status.next_allowed_at = finished + timedelta(minutes=quiz.minutes_between_attempts)
+        if status.next_allowed_at <= now:
+            status.next_allowed_at = None
+    return status
+
+
+def can_review(*, quiz, status: QuizStatus) -> bool:
+    """May the learner see correct answers and feedback for finished attempts?"""
+    if quiz.review == ReviewOption.NEVER:
+        return False
+    if quiz.review == ReviewOption.AFTER_EACH:
+        return True
+    if quiz.review == ReviewOption.ONCE_PASSED:
+        return status.ever_passed
+    return status.attempts_left == 0 and status.in_progress is None
+
+
+def question_for_display(row, *, response=None):
+    """What an in-progress attempt may show about a question: never the key.
+
+    Built field by field from the snapshot, so nothing about correctness,
+    feedback or explanation can leak into the page (QZ-01).
+    """
+    snapshot = row.snapshot
+    kind = snapshot["kind"]
+    view = {
+        "position": row.position,
+        "kind": kind,
+        "stem": snapshot["stem"],
+        "marks": snapshot["marks"],
+        "response": response if response is not None else row.response,
+        "choices": [],
+        "items": [],
+        "rights": [],
+    }
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE):
+        texts = {option["id"]: option["text"] for option in snapshot["options"]}
+        order = row.display_order or list(texts)
+        view["choices"] = [{"id": option_id, "text": texts[option_id]} for option_id in order]
+    elif kind == QuestionKind.ORDERING:
+        texts = {item["id"]: item["text"] for item in snapshot["items"]}
+        order = (view["response"] or {}).get("order") or []
+        view["items"] = [
+            {
+                "id": item_id,
+                "text": texts[item_id],
+                "position": order.index(item_id) + 1 if item_id in order else None,
+            }
+            for item_id in row.display_order
+        ]
+        view["positions"] = list(range(1, len(view["items"]) + 1))
+    elif kind == QuestionKind.MATCHING:
+        pairs = {pair["id"]: pair for pair in snapshot["pairs"]}
+        matches = (view["response"] or {}).get("matches") or {}
+        view["items"] = [
+            {"id": pair["id"], "text": pair["left"], "chosen": matches.get(pair["id"])}
+            for pair in snapshot["pairs"]
+        ]
+        view["rights"] = [
+            {"id": pair_id, "text": pairs[pair_id]["right"]} for pair_id in row.display_order
+        ]
+    return view
+
+
+def passed_quiz_ids(*, user, quiz_ids) -> set:
+    """Which of these quizzes the user has passed now, by each quiz's grading
+    method. Two queries, however many quizzes."""
+    from assessments.models import Quiz
+
+    quizzes = Quiz.objects.in_bulk(list(quiz_ids))
+    attempts = Attempt.objects.filter(
+        user=user, quiz_id__in=list(quiz_ids), state=AttemptState.SUBMITTED
+    ).order_by("number")
+    by_quiz = {}
+    for attempt in attempts:
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    passed = set()
+    for quiz_id, submitted in by_quiz.items():
+        if quizzes[quiz_id].grading_method == GradingMethod.LATEST:
+            graded = submitted[-1]
+        else:
+            graded = max(submitted, key=lambda a: (a.percent or 0, a.number))
+        if graded.passed:
+            passed.add(quiz_id)
+    return passed

@@ -1,0 +1,31 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from assessments.models import Question, Quiz
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = "Questions"
+    list_display = ["title", "kind", "marks", "updated_at"]
+    list_filter = {"kind": ["exact"], "tags": ["exact"]}
+    search_fields = ["title", "stem"]
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "tasks"
+    menu_label = "Quizzes"
+    list_display = ["title", "pass_mark", "max_attempts"]
+    search_fields = ["title"]
+
+
+class QuestionBankGroup(SnippetViewSetGroup):
+    menu_label = "Question bank"
+    menu_icon = "help"
+    menu_order = 250
+    items = (QuestionViewSet, QuizViewSet)
+
+
+register_snippet(QuestionBankGroup)

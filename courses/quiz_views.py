@@ -1,0 +1,220 @@
+"""A lesson's quiz, under the lesson's URL: overview, start, answer, check
+your answers, submit, result. Courses orchestrates; assessments keeps the
+attempt and grades it. Passing completes the lesson."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+
+from assessments.forms import TamperedResponse, parse_responses
+from assessments.grading import overall_feedback
+from assessments.models import Attempt, AttemptState
+from assessments.selectors import can_review, question_for_display, quiz_status
+from assessments.services import (
+    AttemptError,
+    StaleAttempt,
+    attempt_save,
+    attempt_start,
+    attempt_submit,
+)
+from courses.services import lesson_complete
+
+TEMPLATES = "courses/quiz/"
+
+
+def _route(lesson, name, *args):
+    return RoutablePageMixin.reverse_subpage(lesson, name, args=args)
+
+
+def _url(lesson, request, name, *args):
+    return lesson.get_url(request) + _route(lesson, name, *args)
+
+
+def _context(lesson, request, access, **extra):
+    context = lesson.get_context(request)
+    context.update({"course": access.course, "quiz": lesson.quiz, **extra})
+    return context
+
+
+def _attempt(lesson, request, number):
+    try:
+        return Attempt.objects.select_related("quiz").get(
+            user=request.user, quiz=lesson.quiz, number=number
+        )
+    except Attempt.DoesNotExist:
+        raise Http404 from None
+
+
+def overview(lesson, request, access):
+    status = quiz_status(user=request.user, quiz=lesson.quiz)
+    return TemplateResponse(
+        request,
+        TEMPLATES + "overview.html",
+        _context(
+            lesson,
+            request,
+            access,
+            status=status,
+            review=can_review(quiz=lesson.quiz, status=status),
+        ),
+    )
+
+
+def start(lesson, request, access):
+    if request.method != "POST":
+        return redirect(_url(lesson, request, "quiz"))
+    try:
+        attempt = attempt_start(user=request.user, quiz=lesson.quiz)
+    except AttemptError as error:
+        messages.error(request, error.message)
+        return redirect(_url(lesson, request, "quiz"))
+    return redirect(_url(lesson, request, "quiz_attempt", attempt.number))
+
+
+def _answer_page(lesson, request, access, attempt, *, responses=None, errors=None, status=200):
+    rows = list(attempt.questions.order_by("position"))
+    responses = responses or {}
+    questions = [question_for_display(row, response=responses.get(row.position)) for row in rows]
+    for question in questions:
+        question["error"] = (errors or {}).get(question["position"])
+    return TemplateResponse(
+        request,
+        TEMPLATES + "attempt.html",
+        _context(lesson, request, access, attempt=attempt, questions=questions, errors=errors),
+        status=status,
+    )
+
+
+def answer(lesson, request, access, number):
+    attempt = _attempt(lesson, request, number)
+    if not attempt.is_in_progress:
+        return redirect(_url(lesson, request, "quiz_result", attempt.number))
+    if request.method != "POST":
+        return _answer_page(lesson, request, access, attempt)
+    rows = list(attempt.questions.order_by("position"))
+    try:
+        responses, errors = parse_responses(rows, request.POST)
+    except TamperedResponse:
+        return HttpResponseBadRequest("These answers do not belong to this quiz.")
+    if errors:
+        return _answer_page(
+            lesson, request, access, attempt, responses=responses, errors=errors, status=200
+        )
+    try:
+        attempt_save(attempt=attempt, version=request.POST.get("version"), responses=responses)
+    except StaleAttempt as error:
+        messages.error(request, error.message)
+        return redirect(_url(lesson, request, "quiz_attempt", attempt.number))
+    except AttemptError as error:
+        messages.error(request, error.message)
+        return redirect(_url(lesson, request, "quiz"))
+    return redirect(_url(lesson, request, "quiz_check", attempt.number))
+
+
+def check(lesson, request, access, number):
+    attempt = _attempt(lesson, request, number)
+    if not attempt.is_in_progress:
+        return redirect(_url(lesson, request, "quiz_result", attempt.number))
+    rows = list(attempt.questions.order_by("position"))
+    if request.method == "POST":
+        try:
+            attempt = attempt_submit(attempt=attempt, version=request.POST.get("version"))
+        except StaleAttempt as error:
+            messages.error(request, error.message)
+            return redirect(_url(lesson, request, "quiz_check", attempt.number))
+        except AttemptError as error:
+            messages.error(request, error.message)
+            return redirect(_url(lesson, request, "quiz"))
+        status = quiz_status(user=request.user, quiz=lesson.quiz)
+        if status.passed:
+            lesson_complete(user=request.user, lesson=lesson)
+        return redirect(_url(lesson, request, "quiz_result", attempt.number))
+    unanswered = [row.position for row in rows if row.response is None]
+    return TemplateResponse(
+        request,
+        TEMPLATES + "check.html",
+        _context(
+            lesson,
+            request,
+            access,
+            attempt=attempt,
+            questions=[question_for_display(row) for row in rows],
+            unanswered=unanswered,
+        ),
+    )
+
+
+def result(lesson, request, access, number):
+    attempt = _attempt(lesson, request, number)
+    if attempt.is_in_progress:
+        return redirect(_url(lesson, request, "quiz_attempt", attempt.number))
+    status = quiz_status(user=request.user, quiz=lesson.quiz)
+    review = attempt.state == AttemptState.SUBMITTED and can_review(quiz=lesson.quiz, status=status)
+    rows = list(attempt.questions.order_by("position")) if review else []
+
+    bands = [
+        {"min_percent": band.min_percent, "text": band.text}
+        for band in lesson.quiz.feedback_bands.all()
+    ]
+    feedback = (
+        overall_feedback(percent=attempt.percent, bands=bands)
+        if attempt.percent is not None
+        else ""
+    )
+    return TemplateResponse(
+        request,
+        TEMPLATES + "result.html",
+        _context(
+            lesson,
+            request,
+            access,
+            attempt=attempt,
+            status=status,
+            review=review,
+            reviewed=[_review_row(row) for row in rows],
+            overall_feedback=feedback,
+        ),
+    )
+
+
+def _review_row(row):
+    """A finished question with the key, for attempts the learner may review."""
+    snapshot = row.snapshot
+    response = row.response or {}
+    kind = snapshot["kind"]
+    items = {item["id"]: item["text"] for item in snapshot.get("items", [])}
+    rights = {pair["id"]: pair["right"] for pair in snapshot.get("pairs", [])}
+    chosen = set()
+    if "option" in response:
+        chosen = {response["option"]}
+    elif "options" in response:
+        chosen = set(response["options"])
+    return {
+        "position": row.position,
+        "stem": snapshot["stem"],
+        "kind": kind,
+        "marks": snapshot["marks"],
+        "marks_awarded": row.marks_awarded,
+        "correct": row.fraction == 1,
+        "partial": row.fraction is not None and 0 < row.fraction < 1,
+        "unanswered": row.response is None,
+        "options": [
+            {**option, "chosen": option["id"] in chosen} for option in snapshot.get("options", [])
+        ],
+        "text_answer": response.get("text", ""),
+        "accepted": snapshot.get("accepted", []),
+        "correct_order": [item["text"] for item in snapshot.get("items", [])],
+        "your_order": [items[item_id] for item_id in response.get("order", []) if item_id in items],
+        "matches": [
+            {
+                "left": pair["left"],
+                "right": pair["right"],
+                "chosen": rights.get(response.get("matches", {}).get(pair["id"]), ""),
+            }
+            for pair in snapshot.get("pairs", [])
+        ],
+        "general_feedback": snapshot.get("general_feedback", ""),
+        "explanation": snapshot.get("explanation", ""),
+    }
