@@ -6,12 +6,13 @@ there alone, so running it twice changes nothing and never overwrites an
 educator's edits. Pages are created and published the way the admin does it:
 added to the tree, then a revision saved and published.
 
-Quizzes in the files are read and checked here but loaded by the assessments
-app once it exists; `LoadReport.quizzes_skipped` counts them.
+Each lesson's quiz becomes an assessments Quiz with its questions in the
+question bank (matched by their `key`), tagged with the course's slug.
 """
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -20,6 +21,16 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.documents.models import Document
 
+from assessments.models import (
+    Question,
+    QuestionAcceptedAnswer,
+    QuestionOption,
+    QuestionOrderingItem,
+    QuestionPair,
+    Quiz,
+    QuizSlot,
+    ReviewOption,
+)
 from core.sanitise import sanitise_html
 from courses.models import (
     CourseIndexPage,
@@ -54,7 +65,7 @@ class CatalogueError(Exception):
 class LoadReport:
     created: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
-    quizzes_skipped: int = 0
+    quizzes: int = 0
 
 
 def read_course_file(path: Path) -> dict:
@@ -158,6 +169,78 @@ def _template_document(block, *, course_title):
     return document
 
 
+def _question(data, *, tags):
+    """The bank question with this key, created from the file if it is new."""
+    existing = Question.objects.filter(key=data["key"]).first()
+    if existing:
+        return existing
+    kind = data["type"]
+    question = Question(
+        key=data["key"],
+        title=data.get("title") or data["stem"][:120],
+        kind=kind,
+        stem=data["stem"],
+        marks=Decimal(str(data.get("marks", 1))),
+        general_feedback=data.get("general_feedback", ""),
+        explanation=data.get("explanation", ""),
+    )
+    if kind in ("single", "multiple"):
+        question.options = [
+            QuestionOption(
+                text=option["text"],
+                is_correct=bool(option.get("correct")),
+                feedback=option.get("feedback", ""),
+                sort_order=n,
+            )
+            for n, option in enumerate(data["options"])
+        ]
+    elif kind == "true_false":
+        question.true_is_correct = bool(data["answer"])
+        question.feedback_if_true = data.get("feedback_true", "")
+        question.feedback_if_false = data.get("feedback_false", "")
+    elif kind == "short_text":
+        question.accepted_answers = [
+            QuestionAcceptedAnswer(text=str(text), sort_order=n)
+            for n, text in enumerate(data["accepted"])
+        ]
+    elif kind == "ordering":
+        question.ordering_items = [
+            QuestionOrderingItem(text=str(text), sort_order=n)
+            for n, text in enumerate(data["items"])
+        ]
+    elif kind == "matching":
+        question.pairs = [
+            QuestionPair(left=pair["left"], right=pair["right"], sort_order=n)
+            for n, pair in enumerate(data["pairs"])
+        ]
+    else:
+        raise CatalogueError(f"{data['key']}: unknown question type {kind!r}")
+    question.save()
+    question.tags.add(*tags)
+    question.save()
+    return question
+
+
+def _quiz(data, *, lesson_title, tags):
+    quiz = Quiz(
+        title=f"{data.get('title') or 'Check your understanding'}: {lesson_title}",
+        instructions=data.get(
+            "instructions",
+            "Answer every question, then check your answers before you submit. "
+            "You can try again if you do not pass.",
+        ),
+        pass_mark=Decimal(str(data.get("pass_mark", 70))),
+        shuffle_options=True,
+        review=ReviewOption.AFTER_EACH,
+    )
+    quiz.slots = [
+        QuizSlot(question=_question(question, tags=tags), sort_order=n)
+        for n, question in enumerate(data["questions"])
+    ]
+    quiz.save()
+    return quiz
+
+
 def _publish(page):
     page.save_revision().publish()
 
@@ -198,16 +281,22 @@ def _create_course(data, *, catalogue):
                     _block(block, course_title=data["title"]) for block in lesson_data["body"]
                 )
             ]
+            quiz = None
+            if lesson_data.get("quiz"):
+                quiz = _quiz(
+                    lesson_data["quiz"], lesson_title=lesson_data["title"], tags=[data["slug"]]
+                )
+                quizzes += 1
             lesson = LessonPage(
                 title=lesson_data["title"],
                 slug=lesson_data["slug"],
                 summary=lesson_data.get("summary", ""),
                 estimated_minutes=lesson_data.get("estimated_minutes") or 1,
                 body=body,
+                quiz=quiz,
             )
             module.add_child(instance=lesson)
             _publish(lesson)
-            quizzes += 1 if lesson_data.get("quiz") else 0
     return course, quizzes
 
 
@@ -225,7 +314,7 @@ def catalogue_load(*, directory: Path = CATALOGUE_DIR) -> LoadReport:
                 continue
             _, quizzes = _create_course(data, catalogue=catalogue)
             report.created.append(data["slug"])
-            report.quizzes_skipped += quizzes
+            report.quizzes += quizzes
         by_slug = {page.slug: page for page in CoursePage.objects.child_of(catalogue)}
         for data in courses:
             if data["slug"] not in report.created:

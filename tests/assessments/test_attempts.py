@@ -20,32 +20,11 @@ from assessments.services import (
     attempt_start,
     attempt_submit,
 )
-from tests.factories.assessments import make_question, make_quiz
+from tests.factories.assessments import full_marks, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
 KINDS = ["single", "multiple", "true_false", "short_text", "ordering", "matching"]
-
-
-def right_answers(attempt):
-    """The full-marks response for every question, read from the snapshots."""
-    answers = {}
-    for row in attempt.questions.all():
-        snap = row.snapshot
-        kind = snap["kind"]
-        if kind in ("single", "true_false"):
-            answers[row.position] = {
-                "option": next(o["id"] for o in snap["options"] if o["correct"])
-            }
-        elif kind == "multiple":
-            answers[row.position] = {"options": [o["id"] for o in snap["options"] if o["correct"]]}
-        elif kind == "short_text":
-            answers[row.position] = {"text": snap["accepted"][0].upper() + "!"}
-        elif kind == "ordering":
-            answers[row.position] = {"order": [item["id"] for item in snap["items"]]}
-        elif kind == "matching":
-            answers[row.position] = {"matches": {p["id"]: p["id"] for p in snap["pairs"]}}
-    return answers
 
 
 def test_start_snapshots_every_question_and_hides_nothing_from_grading(rep):
@@ -69,7 +48,7 @@ def test_submit_with_right_answers_passes(rep):
     quiz = make_quiz([make_question(kind) for kind in KINDS])
     attempt = attempt_start(user=rep, quiz=quiz)
     attempt = attempt_submit(
-        attempt=attempt, version=attempt.version, responses=right_answers(attempt)
+        attempt=attempt, version=attempt.version, responses=full_marks(attempt)
     )
     assert attempt.state == AttemptState.SUBMITTED
     assert attempt.percent == Decimal("100.00")
@@ -118,7 +97,7 @@ def test_time_limit_is_enforced_on_the_server(rep):
     attempt = attempt_start(user=rep, quiz=quiz, now=start)
     assert attempt.deadline == start + timedelta(minutes=10)
     late = start + timedelta(minutes=11)
-    answer = right_answers(attempt)
+    answer = full_marks(attempt)
     with pytest.raises(TimeExpired):
         attempt_submit(attempt=attempt, version=attempt.version, responses=answer, now=late)
     attempt.refresh_from_db()
@@ -133,7 +112,7 @@ def test_answers_just_inside_the_grace_period_count(rep):
     attempt = attempt_start(user=rep, quiz=quiz, now=start)
     just_late = start + timedelta(minutes=10, seconds=20)
     attempt = attempt_submit(
-        attempt=attempt, version=attempt.version, responses=right_answers(attempt), now=just_late
+        attempt=attempt, version=attempt.version, responses=full_marks(attempt), now=just_late
     )
     assert attempt.passed
 
@@ -165,7 +144,7 @@ def test_grading_by_highest_or_latest(rep):
     for method, expected in [("highest", True), ("latest", False)]:
         quiz = make_quiz([question], grading_method=method)
         good = attempt_start(user=rep, quiz=quiz)
-        attempt_submit(attempt=good, version=good.version, responses=right_answers(good))
+        attempt_submit(attempt=good, version=good.version, responses=full_marks(good))
         bad = attempt_start(user=rep, quiz=quiz)
         attempt_submit(attempt=bad, version=bad.version)
         assert quiz_status(user=rep, quiz=quiz).passed is expected, method
@@ -176,7 +155,7 @@ def test_editing_the_bank_never_changes_a_past_attempt(rep):
     quiz = make_quiz([question])
     attempt = attempt_start(user=rep, quiz=quiz)
     attempt = attempt_submit(
-        attempt=attempt, version=attempt.version, responses=right_answers(attempt)
+        attempt=attempt, version=attempt.version, responses=full_marks(attempt)
     )
     option = question.options.get(is_correct=True)
     option.is_correct = False

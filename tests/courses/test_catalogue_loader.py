@@ -8,9 +8,11 @@ import yaml
 from wagtail.documents.models import Document
 from wagtail.models import Page
 
+from assessments.models import Question, Quiz
 from courses.catalogue import CATALOGUE_DIR, CatalogueError, catalogue_load, read_course_file
 from courses.models import CoursePage, LessonPage, ModulePage
 from courses.services import enrolment_start, lesson_complete
+from tests.factories.assessments import pass_quiz
 
 FILES = sorted(CATALOGUE_DIR.glob("*.yaml"))
 TOPICS = {"Algorithms & AI at work", "Data rights", "Procurement & contracts"}
@@ -137,12 +139,24 @@ def test_loading_creates_every_page_once_and_a_rep_can_complete_a_course(rep):
         prerequisites = set(course.prerequisites.values_list("slug", flat=True))
         assert prerequisites == set(data.get("prerequisites") or [])
 
+    assert Quiz.objects.count() == sum(
+        1
+        for path in FILES
+        for module in read_course_file(path)["modules"]
+        for lesson in module["lessons"]
+        if lesson.get("quiz")
+    )
+    questions = Question.objects.count()
+    catalogue_load()
+    assert Question.objects.count() == questions
+
     course = CoursePage.objects.get(slug="data-rights-introductory")
     enrolment_start(user=rep, course=course)
-    results = [
-        lesson_complete(user=rep, lesson=lesson)
-        for lesson in LessonPage.objects.live().descendant_of(course).order_by("path")
-    ]
+    results = []
+    for lesson in LessonPage.objects.live().descendant_of(course).order_by("path"):
+        if lesson.quiz_id:
+            assert pass_quiz(user=rep, quiz=lesson.quiz).passed
+        results.append(lesson_complete(user=rep, lesson=lesson))
     assert results[-1].course_completed
 
 

@@ -77,3 +77,31 @@ def make_quiz(questions=(), *, draws=(), bands=(), **options):
     ]
     quiz.save()
     return quiz
+
+
+def full_marks(attempt):
+    """The full-marks response for every question of an attempt, by position."""
+    answers = {}
+    for row in attempt.questions.all():
+        snap = row.snapshot
+        kind = snap["kind"]
+        if kind in ("single", "true_false"):
+            answers[row.position] = {
+                "option": next(o["id"] for o in snap["options"] if o["correct"])
+            }
+        elif kind == "multiple":
+            answers[row.position] = {"options": [o["id"] for o in snap["options"] if o["correct"]]}
+        elif kind == "short_text":
+            answers[row.position] = {"text": snap["accepted"][0].upper() + "!"}
+        elif kind == "ordering":
+            answers[row.position] = {"order": [item["id"] for item in snap["items"]]}
+        elif kind == "matching":
+            answers[row.position] = {"matches": {p["id"]: p["id"] for p in snap["pairs"]}}
+    return answers
+
+
+def pass_quiz(*, user, quiz):
+    from assessments.services import attempt_start, attempt_submit
+
+    attempt = attempt_start(user=user, quiz=quiz)
+    return attempt_submit(attempt=attempt, version=attempt.version, responses=full_marks(attempt))

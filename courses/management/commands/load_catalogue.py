@@ -22,6 +22,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  unchanged {slug}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Catalogue: {len(report.created)} created, {len(report.unchanged)} already there."
+                f"Catalogue: {len(report.created)} courses created with {report.quizzes} "
+                f"quizzes, {len(report.unchanged)} already there."
             )
         )

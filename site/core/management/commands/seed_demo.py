@@ -18,7 +18,9 @@ DEMO_USERS = [
 
 
 # The demo rep is part-way through two courses: (course slug, lessons done).
-DEMO_PROGRESS = [("data-rights-introductory", 3), ("algorithms-ai-introductory", 1)]
+# Lessons that end in a quiz are completed by passing it, so the demo stops
+# short of those.
+DEMO_PROGRESS = [("data-rights-introductory", 2), ("algorithms-ai-introductory", 1)]
 
 
 class Command(BaseCommand):
@@ -66,5 +68,5 @@ class Command(BaseCommand):
                 continue
             enrolment_start(user=rep, course=course)
             lessons = [lesson for outline in course_structure(course) for lesson in outline.lessons]
-            for lesson in lessons[:done]:
+            for lesson in [lesson for lesson in lessons if not lesson.quiz_id][:done]:
                 lesson_complete(user=rep, lesson=lesson)
