@@ -22,7 +22,10 @@ Supported GIFT (the common subset):
 * ``[plain]`` ``[moodle]`` ``[markdown]`` ``[html]`` format markers are removed; ``[html]``
   text is reduced to plain text.
 
-Numerical questions, essays and description-only "questions" produce an error.
+Numerical questions, essays and description-only "questions" produce an error, as do
+partial-credit answers Knowhow cannot mark (``{=a ~%50%b}``, ``{=a =%50%b}``) and
+matching questions with unmatched extra answers. Per-answer feedback on short answers
+and matching pairs is ignored: Knowhow has nowhere to keep it.
 """
 
 from __future__ import annotations
@@ -133,8 +136,6 @@ def _split(text: str, token: str) -> list[str]:
     """``text`` split at every unescaped ``token``."""
     parts, last = [], 0
     for index in _positions(text, re.escape(token)):
-        if index < last:  # overlapping match of a multi-character token
-            continue
         parts.append(text[last:index])
         last = index + len(token)
     parts.append(text[last:])
@@ -341,7 +342,7 @@ def _parse_question(text: str, line: int, category: str) -> ParsedQuestion:
             "this question has no answer block. Put the answers in curly brackets after "
             "the question text, for example {=right ~wrong}."
         )
-    if closing < opening:
+    if 0 <= closing < opening:
         raise _BadQuestion(
             "there is a } before the answer block opens. Write \\} for a literal closing brace."
         )

@@ -151,7 +151,7 @@ def attempt_start(*, user, quiz: Quiz, now=None, rng=None) -> Attempt:
 
 def _locked(attempt, *, version, now):
     """The attempt row, locked, after the checks every write needs."""
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
     if locked.state != AttemptState.IN_PROGRESS:
         raise NotInProgress()
     if version is not None and int(version) != locked.version:

@@ -76,6 +76,31 @@ class CourseIndexPage(Page):
     max_count = 1
     template = "courses/course_index_page.html"
 
+    # Course → module → lesson: the deepest page a URL below the catalogue can name.
+    MAX_DEPTH_BELOW = 3
+
+    def route(self, request, path_components):
+        """Find the page a URL names below the catalogue in one query.
+
+        Wagtail's default walks down one level at a time, two queries a
+        level; on a quiz submit that was a third of all queries. The page
+        found still does its own routing (live check, sub-routes, 404s).
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        depth = min(len(path_components), self.MAX_DEPTH_BELOW)
+        prefixes = [
+            self.url_path + "/".join(path_components[:n]) + "/" for n in range(1, depth + 1)
+        ]
+        page = (
+            Page.objects.filter(url_path__in=prefixes, path__startswith=self.path)
+            .order_by("-depth")
+            .first()
+        )
+        if page is None:
+            raise Http404
+        return page.specific.route(request, path_components[page.depth - self.depth :])
+
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import catalogue_page
 

@@ -41,7 +41,7 @@ def _context(lesson, request, access, **extra):
 def _attempt(lesson, request, number):
     try:
         return Attempt.objects.select_related("quiz").get(
-            user=request.user, quiz=lesson.quiz, number=number
+            user=request.user, quiz_id=lesson.quiz_id, number=number
         )
     except Attempt.DoesNotExist:
         raise Http404 from None
@@ -117,7 +117,6 @@ def check(lesson, request, access, number):
     attempt = _attempt(lesson, request, number)
     if not attempt.is_in_progress:
         return redirect(_url(lesson, request, "quiz_result", attempt.number))
-    rows = list(attempt.questions.order_by("position"))
     if request.method == "POST":
         try:
             attempt = attempt_submit(attempt=attempt, version=request.POST.get("version"))
@@ -127,10 +126,10 @@ def check(lesson, request, access, number):
         except AttemptError as error:
             messages.error(request, error.message)
             return redirect(_url(lesson, request, "quiz"))
-        status = quiz_status(user=request.user, quiz=lesson.quiz)
-        if status.passed:
-            lesson_complete(user=request.user, lesson=lesson)
+        if attempt.passed:
+            lesson_complete(user=request.user, lesson=lesson, course=access.course, attempt=attempt)
         return redirect(_url(lesson, request, "quiz_result", attempt.number))
+    rows = list(attempt.questions.order_by("position"))
     unanswered = [row.position for row in rows if row.response is None]
     return TemplateResponse(
         request,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
+from wagtail.models import Page
 
 from courses.models import (
     CourseIndexPage,
@@ -98,6 +99,22 @@ def course_structure(course):
         if parent_path in by_module:
             by_module[parent_path].append(lesson)
     return [ModuleOutline(module=m, lessons=by_module[m.path]) for m in modules]
+
+
+def live_lesson_ids(course):
+    """Ids of the live lessons under live modules of a course, in one query."""
+    rows = list(
+        Page.objects.live()
+        .descendant_of(course)
+        .filter(depth__in=[course.depth + 1, course.depth + 2])
+        .values_list("id", "path", "depth")
+    )
+    live_modules = {path for _, path, depth in rows if depth == course.depth + 1}
+    return [
+        page_id
+        for page_id, path, depth in rows
+        if depth == course.depth + 2 and path[:-STEPLEN] in live_modules
+    ]
 
 
 def _lessons_in(structure):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.selectors import passed_quiz_ids, quiz_status
 from courses.models import CompletionRule, CoursePage, Enrolment, LessonCompletion, LessonPage
-from courses.selectors import course_for_lesson, course_structure, missing_prerequisites
+from courses.selectors import course_for_lesson, live_lesson_ids, missing_prerequisites
 
 
 class PrerequisitesNotMet(Exception):
@@ -52,20 +52,28 @@ class LessonCompleteResult:
     course_completed: bool
 
 
-def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
+def lesson_complete(*, user, lesson: LessonPage, course=None, attempt=None) -> LessonCompleteResult:
     """Record that a learner finished a lesson; complete the course if that was the last.
 
     Idempotent, and safe when two requests race: the enrolment row is locked
-    while the completion is written and the course rule is checked.
+    while the completion is written and the course rule is checked. A lesson
+    with a quiz needs the quiz passed: `attempt`, a passing attempt at it the
+    caller has just graded, says so without asking the database again (with
+    either grading method, a passing latest attempt means the quiz is passed).
     """
-    if lesson.quiz_id and not quiz_status(user=user, quiz=lesson.quiz).passed:
+    if lesson.quiz_id and not _quiz_passed(user=user, lesson=lesson, attempt=attempt):
         raise QuizNotPassed(lesson.title)
-    course = course_for_lesson(lesson)
+    course = course or course_for_lesson(lesson)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
         if enrolment is None:
             raise NotEnrolled(course.title)
-        completion, created = LessonCompletion.objects.get_or_create(user=user, lesson=lesson)
+        # The enrolment lock serialises writers, so check-then-insert is safe;
+        # the unique constraint is the backstop.
+        completion = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
+        created = completion is None
+        if created:
+            completion = LessonCompletion.objects.create(user=user, lesson=lesson)
         enrolment.last_lesson = lesson
         course_completed = False
         if enrolment.completed_at is None and _rule_met(user=user, course=course):
@@ -75,18 +83,32 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
     return LessonCompleteResult(completion, created, course_completed)
 
 
+def _quiz_passed(*, user, lesson, attempt):
+    if (
+        attempt is not None
+        and attempt.passed
+        and attempt.quiz_id == lesson.quiz_id
+        and attempt.user_id == user.pk
+    ):
+        return True
+    return quiz_status(user=user, quiz=lesson.quiz).passed
+
+
 def _rule_met(*, user, course: CoursePage) -> bool:
     """The course's completion rule: every live lesson complete, and for
     "all quizzes passed", every live lesson's quiz passed now (a lesson
     completed before its quiz was added does not count for that)."""
-    lessons = [lesson for outline in course_structure(course) for lesson in outline.lessons]
-    if not lessons:
+    lesson_ids = live_lesson_ids(course)
+    if not lesson_ids:
         return False
-    lesson_ids = [lesson.pk for lesson in lessons]
     done = LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).count()
     if done != len(lesson_ids):
         return False
     if course.completion_rule == CompletionRule.ALL_LESSONS_AND_QUIZZES:
-        quiz_ids = {lesson.quiz_id for lesson in lessons if lesson.quiz_id}
+        quiz_ids = set(
+            LessonPage.objects.filter(pk__in=lesson_ids, quiz__isnull=False).values_list(
+                "quiz_id", flat=True
+            )
+        )
         return quiz_ids <= passed_quiz_ids(user=user, quiz_ids=quiz_ids)
     return True

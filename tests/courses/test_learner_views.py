@@ -174,3 +174,22 @@ def test_dashboard_lists_progress_completed_and_recommendations(client, rep):
 
 def test_dashboard_requires_sign_in(client):
     assert client.get("/dashboard/")["Location"].startswith("/accounts/login/")
+
+
+def test_catalogue_routing_finds_pages_and_404s_the_rest(client, rep):
+    course = make_course(modules=1, lessons=2)
+    first, second = lessons_of(course)
+    enrolment_start(user=rep, course=course)
+    client.force_login(rep)
+    assert client.get(first.url).status_code == 200
+    assert client.get(first.get_parent().url).status_code == 200
+    for path in [
+        course.url + "no-such-module/",
+        first.get_parent().url + "no-such-lesson/",
+        first.url + "no-such-route/",
+        first.url + "a/b/c/d/",
+        "/courses/no-such-course/module-1/lesson-1-1/",
+    ]:
+        assert client.get(path).status_code == 404, path
+    second.unpublish()
+    assert client.get(second.url).status_code == 404

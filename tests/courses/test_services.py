@@ -92,3 +92,40 @@ def test_course_with_no_live_lessons_is_never_complete(rep):
     lesson = lessons_of(course)[0]
     lesson.unpublish()
     assert not lesson_complete(user=rep, lesson=lesson).course_completed
+
+
+def test_all_quizzes_rule_needs_each_quiz_passed_now(rep):
+    from courses.models import CompletionRule, LessonPage
+    from tests.factories.assessments import make_question, make_quiz, pass_quiz
+
+    course = make_course(modules=1, lessons=2)
+    CoursePage = type(course)
+    CoursePage.objects.filter(pk=course.pk).update(
+        completion_rule=CompletionRule.ALL_LESSONS_AND_QUIZZES
+    )
+    course.refresh_from_db()
+    first, second = lessons_of(course)
+    enrolment_start(user=rep, course=course)
+    # The first lesson was completed before it had a quiz.
+    lesson_complete(user=rep, lesson=first)
+    quiz = make_quiz([make_question()])
+    LessonPage.objects.filter(pk=first.pk).update(quiz=quiz)
+    assert not lesson_complete(user=rep, lesson=second).course_completed
+    pass_quiz(user=rep, quiz=quiz)
+    first.refresh_from_db()
+    assert lesson_complete(user=rep, lesson=first).course_completed
+
+
+def test_lesson_with_a_quiz_is_not_completed_without_passing(rep):
+    from courses.models import LessonPage
+    from courses.services import QuizNotPassed
+    from tests.factories.assessments import make_question, make_quiz
+
+    course = make_course(modules=1, lessons=1)
+    lesson = lessons_of(course)[0]
+    LessonPage.objects.filter(pk=lesson.pk).update(quiz=make_quiz([make_question()]))
+    lesson.refresh_from_db()
+    enrolment_start(user=rep, course=course)
+    with pytest.raises(QuizNotPassed):
+        lesson_complete(user=rep, lesson=lesson)
+    assert not LessonCompletion.objects.exists()
