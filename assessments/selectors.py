@@ -138,3 +138,74 @@ def passed_quiz_ids(*, user, quiz_ids) -> set:
         if graded.passed:
             passed.add(quiz_id)
     return passed
+
+
+def quiz_item_analysis(*, quiz):
+    """How a quiz's questions performed: a fixed number of queries, however
+    many attempts (aggregates in the database, one pass over responses)."""
+    from django.db.models import Avg, Count, Q
+
+    from assessments.models import AttemptQuestion, Question, QuestionOption
+
+    submitted = Attempt.objects.filter(quiz=quiz, state=AttemptState.SUBMITTED)
+    totals = submitted.aggregate(
+        attempts=Count("id"), passed=Count("id", filter=Q(passed=True)), mean=Avg("percent")
+    )
+    rows = (
+        AttemptQuestion.objects.filter(attempt__in=submitted)
+        .values("question_id")
+        .annotate(
+            answered=Count("id"),
+            correct=Count("id", filter=Q(fraction=1)),
+            mean=Avg("fraction"),
+        )
+        .order_by("question_id")
+    )
+    rows = list(rows)
+    ids = [row["question_id"] for row in rows if row["question_id"]]
+    questions = Question.objects.in_bulk(ids)
+    option_texts = {
+        f"o{pk}": text
+        for pk, text in QuestionOption.objects.filter(question_id__in=ids).values_list("pk", "text")
+    }
+    option_texts.update({"true": "True", "false": "False"})
+    chosen = {}
+    responses = AttemptQuestion.objects.filter(attempt__in=submitted).values_list(
+        "question_id", "response"
+    )
+    for question_id, response in responses.iterator():
+        counts = chosen.setdefault(question_id, {})
+        picks = []
+        if isinstance(response, dict):
+            if "option" in response:
+                picks = [response["option"]]
+            elif "options" in response:
+                picks = list(response["options"])
+        if response is None:
+            picks = ["(no answer)"]
+        for pick in picks:
+            label = option_texts.get(pick, pick)
+            counts[label] = counts.get(label, 0) + 1
+    attempts = totals["attempts"] or 0
+    return {
+        "attempts": attempts,
+        "pass_rate": round(100 * totals["passed"] / attempts) if attempts else None,
+        "mean_percent": round(totals["mean"]) if totals["mean"] is not None else None,
+        "questions": [
+            {
+                "question": questions.get(row["question_id"]),
+                "title": (
+                    questions[row["question_id"]].title
+                    if row["question_id"] in questions
+                    else "(question deleted from the bank)"
+                ),
+                "answered": row["answered"],
+                "correct_percent": round(100 * row["correct"] / row["answered"]),
+                "mean_score_percent": round(100 * (row["mean"] or 0)),
+                "choices": sorted(
+                    chosen.get(row["question_id"], {}).items(), key=lambda item: -item[1]
+                ),
+            }
+            for row in rows
+        ],
+    }

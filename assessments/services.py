@@ -222,3 +222,58 @@ def attempt_submit(*, attempt: Attempt, version, responses=None, now=None) -> At
         _abandon(attempt)
         raise
     return locked
+
+
+def questions_import(*, parsed, tags=()) -> list[Question]:
+    """Create bank questions from parsed GIFT questions, in one transaction.
+
+    The parser has already set aside the questions it could not read; every
+    question passed here is well formed. Moodle categories become tags.
+    """
+    from django.utils.text import slugify
+
+    from assessments.models import QuestionAcceptedAnswer, QuestionOption, QuestionPair
+
+    created = []
+    with transaction.atomic():
+        for item in parsed:
+            question = Question(
+                title=item.title[:200],
+                kind=item.kind,
+                stem=item.stem,
+                general_feedback=item.general_feedback,
+            )
+            if item.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+                question.options = [
+                    QuestionOption(
+                        text=option["text"][:500],
+                        is_correct=option["correct"],
+                        feedback=option.get("feedback", ""),
+                        sort_order=n,
+                    )
+                    for n, option in enumerate(item.options)
+                ]
+            elif item.kind == QuestionKind.TRUE_FALSE:
+                by_text = {option["text"]: option for option in item.options}
+                question.true_is_correct = by_text["True"]["correct"]
+                question.feedback_if_true = by_text["True"].get("feedback", "")
+                question.feedback_if_false = by_text["False"].get("feedback", "")
+            elif item.kind == QuestionKind.SHORT_TEXT:
+                question.accepted_answers = [
+                    QuestionAcceptedAnswer(text=text[:200], sort_order=n)
+                    for n, text in enumerate(item.accepted)
+                ]
+            elif item.kind == QuestionKind.MATCHING:
+                question.pairs = [
+                    QuestionPair(left=pair["left"][:300], right=pair["right"][:300], sort_order=n)
+                    for n, pair in enumerate(item.pairs)
+                ]
+            question.save()
+            names = [tag for tag in tags if tag]
+            if item.category:
+                names.append(slugify(item.category.split("/")[-1])[:100])
+            if names:
+                question.tags.add(*names)
+                question.save()
+            created.append(question)
+    return created

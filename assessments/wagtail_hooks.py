@@ -1,6 +1,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from assessments.admin_views import ItemAnalysisMenuViewSet, QuestionBankToolsViewSet
 from assessments.models import Question, Quiz
 
 
@@ -25,7 +26,12 @@ class QuestionBankGroup(SnippetViewSetGroup):
     menu_label = "Question bank"
     menu_icon = "help"
     menu_order = 250
-    items = (QuestionViewSet, QuizViewSet)
+    items = (
+        QuestionViewSet,
+        QuizViewSet,
+        QuestionBankToolsViewSet(),
+        ItemAnalysisMenuViewSet(),
+    )
 
 
 register_snippet(QuestionBankGroup)
