@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format audit migrate clean
+.PHONY: run test lint format audit migrate clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,7 @@ audit: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache static_collected
+
+# Benchmarks: BENCHMARKS.md says what they measure. BENCH_ARGS=--write records the results there.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.quiz_submit $(BENCH_ARGS)

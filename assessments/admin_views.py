@@ -52,6 +52,11 @@ class GiftImportForm(forms.Form):
         return data
 
 
+def _header(title, icon):
+    """What Wagtail's generic admin template needs for its header."""
+    return {"header_title": title, "page_title": title, "header_icon": icon}
+
+
 def _require(request, permission):
     if not request.user.has_perm(permission):
         raise PermissionDenied
@@ -59,7 +64,7 @@ def _require(request, permission):
 
 def gift_import(request):
     _require(request, "assessments.add_question")
-    context = {"header_title": "Import questions from GIFT", "header_icon": "upload"}
+    context = _header("Import questions from GIFT", "upload")
     form = GiftImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         result = parse_gift(form.cleaned_data["gift"])
@@ -100,11 +105,7 @@ def analysis_index(request):
     return TemplateResponse(
         request,
         "assessments/admin/analysis_index.html",
-        {
-            "header_title": "Item analysis",
-            "header_icon": "table",
-            "quizzes": Quiz.objects.order_by("title"),
-        },
+        {**_header("Item analysis", "table"), "quizzes": Quiz.objects.order_by("title")},
     )
 
 
@@ -133,8 +134,7 @@ def analysis(request, quiz_id):
         request,
         "assessments/admin/analysis.html",
         {
-            "header_title": f"Item analysis: {quiz.title}",
-            "header_icon": "table",
+            **_header(f"Item analysis: {quiz.title}", "table"),
             "quiz": quiz,
             "report": report,
             "csv_url": reverse("question_bank:analysis", args=[quiz.pk]) + "?format=csv",

@@ -83,7 +83,9 @@ class Question(index.Indexed, ClusterableModel):
         FieldRowPanel([FieldPanel("kind"), FieldPanel("marks")]),
         FieldPanel("stem"),
         FieldPanel("tags"),
-        InlinePanel("options", heading="Options (single choice, multiple response)"),
+        InlinePanel(
+            "options", heading="Options (single choice, multiple response)", label="option"
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("true_is_correct"),
@@ -92,9 +94,13 @@ class Question(index.Indexed, ClusterableModel):
             ],
             heading="True or false",
         ),
-        InlinePanel("accepted_answers", heading="Accepted answers (short text)"),
-        InlinePanel("ordering_items", heading="Items in the right order (put in order)"),
-        InlinePanel("pairs", heading="Pairs (matching)"),
+        InlinePanel(
+            "accepted_answers", heading="Accepted answers (short text)", label="accepted answer"
+        ),
+        InlinePanel(
+            "ordering_items", heading="Items in the right order (put in order)", label="item"
+        ),
+        InlinePanel("pairs", heading="Pairs (matching)", label="pair"),
         FieldPanel("general_feedback"),
         FieldPanel("explanation"),
         FieldPanel("key"),
@@ -246,8 +252,8 @@ class Quiz(index.Indexed, ClusterableModel):
     panels = [
         FieldPanel("title"),
         FieldPanel("instructions"),
-        InlinePanel("slots", heading="Fixed questions"),
-        InlinePanel("draws", heading="Random questions"),
+        InlinePanel("slots", heading="Fixed questions", label="fixed question"),
+        InlinePanel("draws", heading="Random questions", label="random question draw"),
         MultiFieldPanel(
             [
                 FieldPanel("pass_mark"),
@@ -262,7 +268,7 @@ class Quiz(index.Indexed, ClusterableModel):
             [FieldPanel("shuffle_questions"), FieldPanel("shuffle_options"), FieldPanel("review")],
             heading="Display",
         ),
-        InlinePanel("feedback_bands", heading="Overall feedback by score"),
+        InlinePanel("feedback_bands", heading="Overall feedback by score", label="feedback band"),
     ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 

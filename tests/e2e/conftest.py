@@ -124,11 +124,12 @@ class Visit:
         self.page.goto(self.base_url + path)
         self.assert_accessible()
 
-    def assert_accessible(self, exclude=()):
+    def assert_accessible(self, exclude=(), rules_off=()):
         """Zero axe-core violations on the page as it is now.
 
-        `exclude` lists CSS selectors axe skips; use it only for markup we do
-        not own (Wagtail's admin), with the reason written beside the call.
+        `exclude` lists CSS selectors axe skips and `rules_off` rules it does
+        not run; use them only for markup we do not own (Wagtail's admin),
+        with the reason written beside the call.
         """
         page = self.page
         page.wait_for_load_state()
@@ -137,10 +138,11 @@ class Visit:
             # policy stays on while axe runs.
             page.evaluate(AXE_JS.read_text())
         result = page.evaluate(
-            """([tags, exclude]) => axe.run(
+            """([tags, exclude, off]) => axe.run(
                 exclude.length ? {include: [document], exclude: exclude.map(s => [s])} : document,
-                {runOnly: {type: 'tag', values: tags}})""",
-            [AXE_TAGS, list(exclude)],
+                {runOnly: {type: 'tag', values: tags},
+                 rules: Object.fromEntries(off.map(id => [id, {enabled: false}]))})""",
+            [AXE_TAGS, list(exclude), list(rules_off)],
         )
         violations = [
             f"{v['id']} ({v['impact']}): {v['help']} at "
