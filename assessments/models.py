@@ -21,6 +21,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from assessments.admin_forms import QuestionForm
+
 
 class QuestionKind(models.TextChoices):
     SINGLE = "single", "Single choice"
@@ -111,6 +113,7 @@ class Question(index.Indexed, ClusterableModel):
         index.SearchField("stem"),
         index.FilterField("kind"),
     ]
+    base_form_class = QuestionForm
 
     class Meta:
         ordering = ["title"]

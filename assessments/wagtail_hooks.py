@@ -1,3 +1,6 @@
+import django_filters
+from taggit.models import Tag
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -5,12 +8,24 @@ from assessments.admin_views import ItemAnalysisMenuViewSet, QuestionBankToolsVi
 from assessments.models import Question, Quiz
 
 
+class QuestionFilterSet(WagtailFilterSet):
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags",
+        label="Tag",
+        queryset=Tag.objects.filter(assessments_questiontag_items__isnull=False).distinct(),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["kind"]
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = "Questions"
     list_display = ["title", "kind", "marks", "updated_at"]
-    list_filter = {"kind": ["exact"], "tags": ["exact"]}
+    filterset_class = QuestionFilterSet
     search_fields = ["title", "stem"]
 
 
