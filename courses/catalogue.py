@@ -223,7 +223,7 @@ def _question(data, *, tags):
 
 def _quiz(data, *, lesson_title, tags):
     quiz = Quiz(
-        title=f"{data.get('title') or 'Check your understanding'}: {lesson_title}",
+        title=data.get("title") or f"Quiz: {lesson_title}",
         instructions=data.get(
             "instructions",
             "Answer every question, then check your answers before you submit. "
