@@ -224,6 +224,74 @@ def attempt_submit(*, attempt: Attempt, version, responses=None, now=None) -> At
     return locked
 
 
+def question_create(
+    *,
+    kind: str,
+    title: str,
+    stem: str,
+    options=(),
+    true_is_correct=None,
+    feedback_if_true="",
+    feedback_if_false="",
+    accepted=(),
+    items=(),
+    pairs=(),
+    marks=Decimal("1"),
+    general_feedback="",
+    explanation="",
+    key=None,
+    tags=(),
+) -> Question:
+    """Add a question to the bank. `options` are {text, correct, feedback};
+    `pairs` are {left, right}; the callers (GIFT import, the catalogue
+    loader) have already checked that the question can be marked."""
+    from assessments.models import (
+        QuestionAcceptedAnswer,
+        QuestionOption,
+        QuestionOrderingItem,
+        QuestionPair,
+    )
+
+    question = Question(
+        key=key,
+        title=title[:200],
+        kind=kind,
+        stem=stem,
+        marks=marks,
+        general_feedback=general_feedback,
+        explanation=explanation,
+        true_is_correct=true_is_correct,
+        feedback_if_true=feedback_if_true,
+        feedback_if_false=feedback_if_false,
+    )
+    question.options = [
+        QuestionOption(
+            text=option["text"][:500],
+            is_correct=bool(option.get("correct")),
+            feedback=option.get("feedback", ""),
+            sort_order=n,
+        )
+        for n, option in enumerate(options)
+    ]
+    question.accepted_answers = [
+        QuestionAcceptedAnswer(text=str(text)[:200], sort_order=n)
+        for n, text in enumerate(accepted)
+    ]
+    question.ordering_items = [
+        QuestionOrderingItem(text=str(text)[:300], sort_order=n) for n, text in enumerate(items)
+    ]
+    question.pairs = [
+        QuestionPair(left=pair["left"][:300], right=pair["right"][:300], sort_order=n)
+        for n, pair in enumerate(pairs)
+    ]
+    question.save()
+    names = [tag for tag in tags if tag]
+    if names:
+        question.tags.add(*names)
+        question.save()  # cluster tags are written on save
+    return question
+
+
 def questions_import(*, parsed, tags=()) -> list[Question]:
     """Create bank questions from parsed GIFT questions, in one transaction.
 
@@ -232,48 +300,30 @@ def questions_import(*, parsed, tags=()) -> list[Question]:
     """
     from django.utils.text import slugify
 
-    from assessments.models import QuestionAcceptedAnswer, QuestionOption, QuestionPair
-
     created = []
     with transaction.atomic():
         for item in parsed:
-            question = Question(
-                title=item.title[:200],
-                kind=item.kind,
-                stem=item.stem,
-                general_feedback=item.general_feedback,
-            )
-            if item.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-                question.options = [
-                    QuestionOption(
-                        text=option["text"][:500],
-                        is_correct=option["correct"],
-                        feedback=option.get("feedback", ""),
-                        sort_order=n,
-                    )
-                    for n, option in enumerate(item.options)
-                ]
-            elif item.kind == QuestionKind.TRUE_FALSE:
-                by_text = {option["text"]: option for option in item.options}
-                question.true_is_correct = by_text["True"]["correct"]
-                question.feedback_if_true = by_text["True"].get("feedback", "")
-                question.feedback_if_false = by_text["False"].get("feedback", "")
-            elif item.kind == QuestionKind.SHORT_TEXT:
-                question.accepted_answers = [
-                    QuestionAcceptedAnswer(text=text[:200], sort_order=n)
-                    for n, text in enumerate(item.accepted)
-                ]
-            elif item.kind == QuestionKind.MATCHING:
-                question.pairs = [
-                    QuestionPair(left=pair["left"][:300], right=pair["right"][:300], sort_order=n)
-                    for n, pair in enumerate(item.pairs)
-                ]
-            question.save()
-            names = [tag for tag in tags if tag]
+            names = list(tags)
             if item.category:
                 names.append(slugify(item.category.split("/")[-1])[:100])
-            if names:
-                question.tags.add(*names)
-                question.save()
-            created.append(question)
+            fields = {}
+            if item.kind == QuestionKind.TRUE_FALSE:
+                by_text = {option["text"]: option for option in item.options}
+                fields = {
+                    "true_is_correct": by_text["True"]["correct"],
+                    "feedback_if_true": by_text["True"].get("feedback", ""),
+                    "feedback_if_false": by_text["False"].get("feedback", ""),
+                }
+            else:
+                fields = {"options": item.options, "accepted": item.accepted, "pairs": item.pairs}
+            created.append(
+                question_create(
+                    kind=item.kind,
+                    title=item.title,
+                    stem=item.stem,
+                    general_feedback=item.general_feedback,
+                    tags=names,
+                    **fields,
+                )
+            )
     return created

@@ -21,16 +21,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.documents.models import Document
 
-from assessments.models import (
-    Question,
-    QuestionAcceptedAnswer,
-    QuestionOption,
-    QuestionOrderingItem,
-    QuestionPair,
-    Quiz,
-    QuizSlot,
-    ReviewOption,
-)
+from assessments.models import Question, QuestionKind, Quiz, QuizSlot, ReviewOption
+from assessments.services import question_create
 from core.sanitise import sanitise_html
 from courses.models import (
     CourseIndexPage,
@@ -175,50 +167,25 @@ def _question(data, *, tags):
     if existing:
         return existing
     kind = data["type"]
-    question = Question(
+    if kind not in QuestionKind.values:
+        raise CatalogueError(f"{data['key']}: unknown question type {kind!r}")
+    return question_create(
         key=data["key"],
-        title=data.get("title") or data["stem"][:120],
         kind=kind,
+        title=data.get("title") or data["stem"][:120],
         stem=data["stem"],
         marks=Decimal(str(data.get("marks", 1))),
         general_feedback=data.get("general_feedback", ""),
         explanation=data.get("explanation", ""),
+        options=data.get("options", []) if kind in ("single", "multiple") else [],
+        true_is_correct=bool(data["answer"]) if kind == "true_false" else None,
+        feedback_if_true=data.get("feedback_true", ""),
+        feedback_if_false=data.get("feedback_false", ""),
+        accepted=data.get("accepted", []),
+        items=data.get("items", []),
+        pairs=data.get("pairs", []),
+        tags=tags,
     )
-    if kind in ("single", "multiple"):
-        question.options = [
-            QuestionOption(
-                text=option["text"],
-                is_correct=bool(option.get("correct")),
-                feedback=option.get("feedback", ""),
-                sort_order=n,
-            )
-            for n, option in enumerate(data["options"])
-        ]
-    elif kind == "true_false":
-        question.true_is_correct = bool(data["answer"])
-        question.feedback_if_true = data.get("feedback_true", "")
-        question.feedback_if_false = data.get("feedback_false", "")
-    elif kind == "short_text":
-        question.accepted_answers = [
-            QuestionAcceptedAnswer(text=str(text), sort_order=n)
-            for n, text in enumerate(data["accepted"])
-        ]
-    elif kind == "ordering":
-        question.ordering_items = [
-            QuestionOrderingItem(text=str(text), sort_order=n)
-            for n, text in enumerate(data["items"])
-        ]
-    elif kind == "matching":
-        question.pairs = [
-            QuestionPair(left=pair["left"], right=pair["right"], sort_order=n)
-            for n, pair in enumerate(data["pairs"])
-        ]
-    else:
-        raise CatalogueError(f"{data['key']}: unknown question type {kind!r}")
-    question.save()
-    question.tags.add(*tags)
-    question.save()
-    return question
 
 
 def _quiz(data, *, lesson_title, tags):
