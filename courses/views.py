@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage, LessonPage, ModulePage
 from courses.selectors import clean_search_query, learner_dashboard
 
 SEARCH_PAGE_SIZE = 10
@@ -24,8 +24,11 @@ def search(request):
     query = clean_search_query(request.GET.get("q", ""))
     results = []
     if query:
-        pages = Page.objects.live().public().type(CoursePage, LessonPage).specific().search(query)
-        results = pages
+        pages = Page.objects.live().public().type(CoursePage, LessonPage)
+        # A live lesson under an unpublished course or module is not on offer.
+        for hidden in Page.objects.not_live().type(CoursePage, ModulePage):
+            pages = pages.not_descendant_of(hidden)
+        results = pages.specific().search(query)
     page_obj = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -3,8 +3,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.urls import reverse
 
 from accounts.mfa import user_has_mfa, user_requires_mfa
 
@@ -35,7 +35,7 @@ class SessionTimeoutMiddleware:
             ):
                 logout(request)
                 messages.info(request, "You were signed out because your session timed out.")
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             elif now - seen >= SEEN_RESOLUTION:
                 request.session[SESSION_SEEN] = now
         return self.get_response(request)

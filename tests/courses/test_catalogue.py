@@ -118,3 +118,19 @@ def test_site_search_finds_courses_and_lessons(client, courses):
     assert response.context["result_count"] > 0
     for query in ["", "<script>", "x" * 3000, "page"]:
         assert client.get("/search/", {"q": query, "page": "99999"}).status_code == 200
+
+
+def test_search_leaves_out_lessons_of_unpublished_courses(client):
+    hidden = make_course(title="Withdrawn course")
+    hidden.unpublish()
+    shown = make_course(title="Current course")
+    titles = [page.title for page in client.get("/search/?q=lesson").context["page_obj"]]
+    assert titles
+    assert all(
+        not page.url_path.startswith(hidden.url_path)
+        for page in client.get("/search/?q=lesson").context["page_obj"]
+    )
+    assert any(
+        page.url_path.startswith(shown.url_path)
+        for page in client.get("/search/?q=lesson").context["page_obj"]
+    )
