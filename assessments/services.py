@@ -62,11 +62,11 @@ class QuizEmpty(AttemptError):
 def _questions_for(quiz: Quiz, rng: random.Random):
     """(question, marks) pairs for a new attempt: fixed slots, then random draws."""
     chosen = []
-    slots = quiz.slots.select_related("question").order_by("sort_order")
+    slots = quiz.slots.select_related("question").order_by("sort_order", "pk")
     for slot in slots:
         chosen.append((slot.question, slot.marks))
     taken = {question.pk for question, _ in chosen}
-    for draw in quiz.draws.order_by("sort_order"):
+    for draw in quiz.draws.order_by("sort_order", "pk"):
         pool = list(
             Question.objects.filter(tags__name=draw.tag)
             .exclude(pk__in=taken)

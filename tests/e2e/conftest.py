@@ -80,8 +80,10 @@ def _baseline_data(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _restore_baseline(_baseline_data, transactional_db):
+    from django.apps import apps
     from django.contrib.auth.models import Group
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
 
     if _baseline_data and not Group.objects.exists():
@@ -89,6 +91,11 @@ def _restore_baseline(_baseline_data, transactional_db):
         # permissions; start from an empty database so the copy loads whole.
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(_baseline_data)
+        # Rows came back with their ids; move PostgreSQL's sequences past them.
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 @pytest.fixture(scope="session")

@@ -70,8 +70,10 @@ def make_question(kind="single", *, title=None, tags=(), marks="1", **extra):
 
 def make_quiz(questions=(), *, draws=(), bands=(), **options):
     quiz = Quiz(title=options.pop("title", "Check your understanding"), **options)
-    quiz.slots = [QuizSlot(question=question) for question in questions]
-    quiz.draws = [QuizDraw(tag=tag, count=count) for tag, count in draws]
+    quiz.slots = [QuizSlot(question=question, sort_order=n) for n, question in enumerate(questions)]
+    quiz.draws = [
+        QuizDraw(tag=tag, count=count, sort_order=n) for n, (tag, count) in enumerate(draws)
+    ]
     quiz.feedback_bands = [
         QuizFeedbackBand(min_percent=Decimal(low), text=text) for low, text in bands
     ]
