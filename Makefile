@@ -54,3 +54,4 @@ clean:
 # Benchmarks: BENCHMARKS.md says what they measure. BENCH_ARGS=--write records the results there.
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.quiz_submit $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.certificate_pdf

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.selectors import passed_quiz_ids, quiz_status
+from courses.certificates import certificate_issue
 from courses.models import CompletionRule, CoursePage, Enrolment, LessonCompletion, LessonPage
 from courses.selectors import course_for_lesson, live_lesson_ids, missing_prerequisites
 
@@ -80,6 +81,9 @@ def lesson_complete(*, user, lesson: LessonPage, course=None, attempt=None) -> L
             enrolment.completed_at = timezone.now()
             course_completed = True
         enrolment.save(update_fields=["last_lesson", "completed_at"])
+        if course_completed:
+            # Issued in the same transaction as the completion (CERT-01).
+            certificate_issue(enrolment=enrolment)
     return LessonCompleteResult(completion, created, course_completed)
 
 

@@ -34,6 +34,9 @@ PUBLIC_ROUTES = {
     "accounts/2fa/authenticate/",
     # Site search over published courses and lessons.
     "search/",
+    # Public certificate checks and the key that signs certificates.
+    "certificates/verify/<str:code>/",
+    ".well-known/knowhow-certificates.json",
     # Wagtail pages: public unless a page says otherwise in its own serve().
     "^((?:[\\w\\-]+/)*)$",
 }

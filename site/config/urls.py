@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core import views as core_views
+from courses import certificate_views
 from courses import views as course_views
 
 
@@ -41,6 +42,23 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/", course_views.dashboard, name="dashboard"),
     path("search/", course_views.search, name="search"),
+    path("certificates/", certificate_views.my_certificates, name="my_certificates"),
+    path(
+        "certificates/<str:code>/show-name/",
+        certificate_views.certificate_show_name,
+        name="certificate_show_name",
+    ),
+    path("certificates/<str:code>/pdf/", certificate_views.certificate_pdf, name="certificate_pdf"),
+    path(
+        "certificates/verify/<str:code>/",
+        certificate_views.certificate_verify,
+        name="certificate_verify",
+    ),
+    path(
+        ".well-known/knowhow-certificates.json",
+        certificate_views.certificate_keys,
+        name="certificate_keys",
+    ),
 ]
 
 if settings.DEBUG:

@@ -44,6 +44,7 @@ def production_env(**overrides):
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY=SECRET,
         DJANGO_ALLOWED_HOSTS="knowhow.example.org",
+        CERTIFICATE_SIGNING_KEY="cHJvZHVjdGlvbi10ZXN0LWtleS0zMi1ieXRlcy1vayE",
         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "site")]),
     )
     env.update(overrides)
@@ -105,6 +106,7 @@ def test_sqlite_is_the_default_and_database_url_switches_to_postgresql():
         ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS"),
         ({"DJANGO_ALLOWED_HOSTS": " , "}, "DJANGO_ALLOWED_HOSTS"),
+        ({"CERTIFICATE_SIGNING_KEY": None}, "CERTIFICATE_SIGNING_KEY"),
     ],
 )
 def test_production_refuses_to_start_without_secret_key_or_hosts(overrides, message):

@@ -64,3 +64,26 @@ def test_double_click_on_start_course_makes_one_enrolment(rep):
     course = make_course(modules=1, lessons=1)
     run_together(lambda _: enrolment_start(user=rep, course=course), range(8))
     assert Enrolment.objects.filter(user=rep, course=course).count() == 1
+
+
+def test_ten_final_completions_at_once_issue_one_certificate(rep):
+    from courses.models import Certificate
+
+    course = make_course(modules=2, lessons=5)
+    enrolment_start(user=rep, course=course)
+    results = run_together(
+        lambda lesson: lesson_complete(user=rep, lesson=lesson), lessons_of(course)
+    )
+    assert sum(result.course_completed for result in results) == 1
+    assert Certificate.objects.filter(user=rep, course=course).count() == 1
+
+
+def test_the_same_last_lesson_ten_times_at_once_issues_one_certificate(rep):
+    from courses.models import Certificate
+
+    course = make_course(modules=1, lessons=2)
+    enrolment_start(user=rep, course=course)
+    first, last = lessons_of(course)
+    lesson_complete(user=rep, lesson=first)
+    run_together(lambda _: lesson_complete(user=rep, lesson=last), range(10))
+    assert Certificate.objects.filter(user=rep, course=course).count() == 1

@@ -266,6 +266,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Certificates: the Ed25519 key that signs them, as 32 random bytes in
+# URL-safe base64 (python manage.py certificate_key makes one). Required in
+# production; development and tests use fixed, public, insecure keys.
+CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY", "")
+CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", "30/m")
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Knowhow"
 # Gravatar would send a hash of every admin user's email to a third party.

@@ -17,3 +17,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = BASE_DIR / "static_collected"  # noqa: F405
 STATIC_ROOT.mkdir(exist_ok=True)
+
+# A fixed, published key: certificates signed in development prove nothing.
+CERTIFICATE_SIGNING_KEY = env(
+    "CERTIFICATE_SIGNING_KEY", "ZGV2ZWxvcG1lbnQtb25seS1ub3QtYS1zZWNyZXQta3k"
+)

@@ -6,7 +6,15 @@ Refuses to start without a secret key and allowed hosts.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, CACHES, SECRET_KEY, env, env_bool, env_int
+from .base import (
+    ALLOWED_HOSTS,
+    CACHES,
+    CERTIFICATE_SIGNING_KEY,
+    SECRET_KEY,
+    env,
+    env_bool,
+    env_int,
+)
 
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
@@ -15,6 +23,10 @@ if len(SECRET_KEY) < 50:
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS, e.g. knowhow.example.org.")
+if not CERTIFICATE_SIGNING_KEY:
+    raise ImproperlyConfigured(
+        "Set CERTIFICATE_SIGNING_KEY (python manage.py certificate_key prints a new one)."
+    )
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     raise ImproperlyConfigured("Production needs a cache shared between workers.")
 

@@ -18,3 +18,4 @@ STORAGES = {
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = tempfile.mkdtemp(prefix="knowhow-test-static-")
 WHITENOISE_USE_FINDERS = True
+CERTIFICATE_SIGNING_KEY = "dGVzdHMtb25seS1ub3QtYS1zZWNyZXQta2V5LTMyYnk"
