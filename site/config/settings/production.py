@@ -25,7 +25,8 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS, e.g. knowhow.example.org.")
 if not CERTIFICATE_SIGNING_KEY:
     raise ImproperlyConfigured(
-        "Set CERTIFICATE_SIGNING_KEY (python manage.py certificate_key prints a new one)."
+        "Set CERTIFICATE_SIGNING_KEY (DJANGO_SETTINGS_MODULE=config.settings.dev "
+        "python manage.py certificate_key prints a new one)."
     )
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     raise ImproperlyConfigured("Production needs a cache shared between workers.")
