@@ -25,14 +25,19 @@ class QuizStatus:
         return any(attempt.passed for attempt in self.attempts)
 
 
-def quiz_status(*, user, quiz, now=None) -> QuizStatus:
+def quiz_status(*, user, quiz, now=None, since=None) -> QuizStatus:
     """Where a learner stands with a quiz: one query for all their attempts.
 
-    An in-progress attempt whose time ran out is reported as finished; the
-    next write to it records that it was abandoned.
+    `since` counts only attempts started from then on: a refresher course
+    taken again starts the quiz afresh. An in-progress attempt whose time ran
+    out is reported as finished; the next write to it records that it was
+    abandoned.
     """
     now = now or timezone.now()
-    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+    attempts = Attempt.objects.filter(user=user, quiz=quiz).order_by("number")
+    if since is not None:
+        attempts = attempts.filter(started_at__gte=since)
+    attempts = list(attempts)
     status = QuizStatus()
     for attempt in attempts:
         if attempt.state == AttemptState.IN_PROGRESS:
@@ -117,7 +122,7 @@ def question_for_display(row, *, response=None):
     return view
 
 
-def passed_quiz_ids(*, user, quiz_ids) -> set:
+def passed_quiz_ids(*, user, quiz_ids, since=None) -> set:
     """Which of these quizzes the user has passed now, by each quiz's grading
     method. Two queries, however many quizzes."""
     from assessments.models import Quiz
@@ -126,6 +131,8 @@ def passed_quiz_ids(*, user, quiz_ids) -> set:
     attempts = Attempt.objects.filter(
         user=user, quiz_id__in=list(quiz_ids), state=AttemptState.SUBMITTED
     ).order_by("number")
+    if since is not None:
+        attempts = attempts.filter(started_at__gte=since)
     by_quiz = {}
     for attempt in attempts:
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)

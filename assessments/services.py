@@ -105,11 +105,12 @@ def _display_order(snapshot, *, shuffle_options, rng):
     return []
 
 
-def attempt_start(*, user, quiz: Quiz, now=None, rng=None) -> Attempt:
-    """Start an attempt, or return the one already in progress."""
+def attempt_start(*, user, quiz: Quiz, now=None, rng=None, since=None) -> Attempt:
+    """Start an attempt, or return the one already in progress. `since`: see
+    quiz_status (limits and waiting times count attempts from then on)."""
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
-    status = quiz_status(user=user, quiz=quiz, now=now)
+    status = quiz_status(user=user, quiz=quiz, now=now, since=since)
     if status.in_progress:
         return status.in_progress
     if status.attempts_left == 0:

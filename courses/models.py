@@ -177,6 +177,24 @@ class CoursePage(RoutablePageMixin, Page):
         context.update(course_overview(course=self, viewer=request.user, request=request))
         return TemplateResponse(request, self.template, context)
 
+    @path("retake/")
+    def retake(self, request):
+        from courses.services import CannotRetake, course_retake
+
+        if request.method != "POST" or not request.user.is_authenticated:
+            return redirect(self.get_url(request))
+        try:
+            course_retake(user=request.user, course=self)
+        except CannotRetake:
+            return redirect(self.get_url(request))
+        messages.success(
+            request, "Your progress starts again from the first lesson. Your old certificate stays."
+        )
+        from courses.selectors import next_lesson_for
+
+        lesson = next_lesson_for(user=request.user, course=self)
+        return redirect(lesson.get_url(request) if lesson else self.get_url(request))
+
     @path("start/")
     def start(self, request):
         from courses.services import PrerequisitesNotMet, enrolment_start

@@ -48,7 +48,7 @@ def _attempt(lesson, request, number):
 
 
 def overview(lesson, request, access):
-    status = quiz_status(user=request.user, quiz=lesson.quiz)
+    status = quiz_status(user=request.user, quiz=lesson.quiz, since=access.enrolment.started_at)
     return TemplateResponse(
         request,
         TEMPLATES + "overview.html",
@@ -66,7 +66,9 @@ def start(lesson, request, access):
     if request.method != "POST":
         return redirect(_url(lesson, request, "quiz"))
     try:
-        attempt = attempt_start(user=request.user, quiz=lesson.quiz)
+        attempt = attempt_start(
+            user=request.user, quiz=lesson.quiz, since=access.enrolment.started_at
+        )
     except AttemptError as error:
         messages.error(request, error.message)
         return redirect(_url(lesson, request, "quiz"))
@@ -149,7 +151,7 @@ def result(lesson, request, access, number):
     attempt = _attempt(lesson, request, number)
     if attempt.is_in_progress:
         return redirect(_url(lesson, request, "quiz_attempt", attempt.number))
-    status = quiz_status(user=request.user, quiz=lesson.quiz)
+    status = quiz_status(user=request.user, quiz=lesson.quiz, since=access.enrolment.started_at)
     review = attempt.state == AttemptState.SUBMITTED and can_review(quiz=lesson.quiz, status=status)
     rows = list(attempt.questions.order_by("position")) if review else []
 

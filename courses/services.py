@@ -62,13 +62,15 @@ def lesson_complete(*, user, lesson: LessonPage, course=None, attempt=None) -> L
     caller has just graded, says so without asking the database again (with
     either grading method, a passing latest attempt means the quiz is passed).
     """
-    if lesson.quiz_id and not _quiz_passed(user=user, lesson=lesson, attempt=attempt):
-        raise QuizNotPassed(lesson.title)
     course = course or course_for_lesson(lesson)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
         if enrolment is None:
             raise NotEnrolled(course.title)
+        if lesson.quiz_id and not _quiz_passed(
+            user=user, lesson=lesson, attempt=attempt, since=enrolment.started_at
+        ):
+            raise QuizNotPassed(lesson.title)
         # The enrolment lock serialises writers, so check-then-insert is safe;
         # the unique constraint is the backstop.
         completion = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
@@ -77,7 +79,9 @@ def lesson_complete(*, user, lesson: LessonPage, course=None, attempt=None) -> L
             completion = LessonCompletion.objects.create(user=user, lesson=lesson)
         enrolment.last_lesson = lesson
         course_completed = False
-        if enrolment.completed_at is None and _rule_met(user=user, course=course):
+        if enrolment.completed_at is None and _rule_met(
+            user=user, course=course, since=enrolment.started_at
+        ):
             enrolment.completed_at = timezone.now()
             course_completed = True
         enrolment.save(update_fields=["last_lesson", "completed_at"])
@@ -87,18 +91,19 @@ def lesson_complete(*, user, lesson: LessonPage, course=None, attempt=None) -> L
     return LessonCompleteResult(completion, created, course_completed)
 
 
-def _quiz_passed(*, user, lesson, attempt):
+def _quiz_passed(*, user, lesson, attempt, since):
     if (
         attempt is not None
         and attempt.passed
         and attempt.quiz_id == lesson.quiz_id
         and attempt.user_id == user.pk
+        and attempt.started_at >= since
     ):
         return True
-    return quiz_status(user=user, quiz=lesson.quiz).passed
+    return quiz_status(user=user, quiz=lesson.quiz, since=since).passed
 
 
-def _rule_met(*, user, course: CoursePage) -> bool:
+def _rule_met(*, user, course: CoursePage, since) -> bool:
     """The course's completion rule: every live lesson complete, and for
     "all quizzes passed", every live lesson's quiz passed now (a lesson
     completed before its quiz was added does not count for that)."""
@@ -114,5 +119,32 @@ def _rule_met(*, user, course: CoursePage) -> bool:
                 "quiz_id", flat=True
             )
         )
-        return quiz_ids <= passed_quiz_ids(user=user, quiz_ids=quiz_ids)
+        return quiz_ids <= passed_quiz_ids(user=user, quiz_ids=quiz_ids, since=since)
     return True
+
+
+class CannotRetake(Exception):
+    """Only a course whose certificate has expired is taken again."""
+
+
+def course_retake(*, user, course: CoursePage) -> Enrolment:
+    """Start a refresher: progress and quiz attempts count afresh from now.
+
+    The expired certificate stays as history; completing the course again
+    issues a new one. Lesson completions of the earlier round are removed so
+    progress starts from zero (the certificate records that round).
+    """
+    from courses.models import Certificate
+
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+        certificate = Certificate.objects.filter(user=user, course=course, current=True).first()
+        if enrolment is None or certificate is None or certificate.public_status != "expired":
+            raise CannotRetake(course.title)
+        lessons = LessonPage.objects.descendant_of(course).values_list("pk", flat=True)
+        LessonCompletion.objects.filter(user=user, lesson_id__in=list(lessons)).delete()
+        enrolment.started_at = timezone.now()
+        enrolment.completed_at = None
+        enrolment.last_lesson = None
+        enrolment.save(update_fields=["started_at", "completed_at", "last_lesson"])
+    return enrolment

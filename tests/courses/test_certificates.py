@@ -242,3 +242,57 @@ def test_hostile_names_are_shown_safely(client, short_course, name):
     assert "<script>alert(1)</script>" not in html
     if name.startswith("<"):
         assert "&lt;script&gt;" in html
+
+
+def test_an_expired_certificate_is_renewed_by_taking_the_course_again(client, rep):
+    import datetime
+
+    from assessments.models import Attempt
+    from courses.models import LessonCompletion, LessonPage
+    from courses.services import CannotRetake, course_retake
+    from tests.factories.assessments import make_question, make_quiz, pass_quiz
+
+    course = make_course(title="Health and safety refresher", modules=1, lessons=2)
+    CoursePage.objects.filter(pk=course.pk).update(valid_for_months=12)
+    course.refresh_from_db()
+    first, second = lessons_of(course)
+    quiz = make_quiz([make_question()], max_attempts=1)
+    LessonPage.objects.filter(pk=second.pk).update(quiz=quiz)
+    second.refresh_from_db()
+    enrolment_start(user=rep, course=course)
+    lesson_complete(user=rep, lesson=first)
+    pass_quiz(user=rep, quiz=quiz)
+    lesson_complete(user=rep, lesson=second)
+    old = Certificate.objects.get()
+    with pytest.raises(CannotRetake):
+        course_retake(user=rep, course=course)  # still valid
+
+    # A year later (the expiry date is signed, so sign the changed row again).
+    old.expires_on = datetime.date(2020, 1, 1)
+    old.signature = signing.sign(old)
+    old.save()
+    client.force_login(rep)
+    html = client.get(course.url).content.decode()
+    assert "Your certificate has expired" in html
+    response = client.post(course.url + "retake/")
+    assert response["Location"] == first.url
+    assert not LessonCompletion.objects.filter(user=rep).exists()
+
+    # The quiz starts afresh: the earlier pass and the used attempt do not count.
+    lesson_complete(user=rep, lesson=first)
+    from courses.services import QuizNotPassed
+
+    with pytest.raises(QuizNotPassed):
+        lesson_complete(user=rep, lesson=second)
+    from courses.models import Enrolment
+
+    pass_quiz(user=rep, quiz=quiz, since=Enrolment.objects.get(user=rep).started_at)
+    assert Attempt.objects.filter(user=rep).count() == 2
+    assert lesson_complete(user=rep, lesson=second).course_completed
+
+    new = Certificate.objects.get(current=True)
+    assert new.pk != old.pk
+    assert new.public_status == "valid"
+    old.refresh_from_db()
+    assert old.current is False
+    assert "has expired" in verify_page(client, old.code)[1]
