@@ -296,3 +296,26 @@ def test_an_expired_certificate_is_renewed_by_taking_the_course_again(client, re
     old.refresh_from_db()
     assert old.current is False
     assert "has expired" in verify_page(client, old.code)[1]
+
+
+def test_only_the_holder_and_administrators_download_the_pdf(client, rep, superuser, short_course):
+    from tests.factories import UserFactory
+
+    certificate = complete(rep, short_course)
+    url = f"/certificates/{certificate.code}/pdf/"
+    assert client.get(url)["Location"].startswith("/accounts/login/")
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    assert client.get("/certificates/" + "0" * 32 + "/pdf/").status_code == 404
+    client.force_login(rep)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in response["Cache-Control"]
+    assert response.content.startswith(b"%PDF")
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(superuser, generate_totp_secret())
+    client.force_login(superuser)
+    assert client.get(url).status_code == 200
