@@ -383,3 +383,22 @@ def _round_2dp(value: Fraction) -> Decimal:
     hundredths = value * _HUNDRED
     rounded = (hundredths.numerator * 2 + hundredths.denominator) // (2 * hundredths.denominator)
     return Decimal(f"{rounded}E-2")
+
+
+def full_marks_response(snapshot: dict) -> dict:
+    """The response that scores full marks on a snapshot: the key, in response form.
+
+    For demonstration data and tests. Never sent to a learner's browser.
+    """
+    kind = snapshot["kind"]
+    if kind in ("single", "true_false"):
+        return {"option": next(o["id"] for o in snapshot["options"] if o["correct"])}
+    if kind == "multiple":
+        return {"options": [o["id"] for o in snapshot["options"] if o["correct"]]}
+    if kind == "short_text":
+        return {"text": snapshot["accepted"][0]}
+    if kind == "ordering":
+        return {"order": [item["id"] for item in snapshot["items"]]}
+    if kind == "matching":
+        return {"matches": {pair["id"]: pair["id"] for pair in snapshot["pairs"]}}
+    raise ValueError(f"unknown question kind {kind!r}")

@@ -1018,3 +1018,37 @@ def test_grade_attempt_percent_stays_in_range(items):
     assert grade.marks_awarded <= grade.marks_available
     assert grade.passed(0)
     assert len(grade.questions) == len(items)
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    [
+        {
+            "kind": "single",
+            "marks": "1",
+            "options": [{"id": "a", "correct": False}, {"id": "b", "correct": True}],
+        },
+        {
+            "kind": "true_false",
+            "marks": "1",
+            "options": [{"id": "true", "correct": False}, {"id": "false", "correct": True}],
+        },
+        {
+            "kind": "multiple",
+            "marks": "2",
+            "options": [
+                {"id": "a", "correct": True},
+                {"id": "b", "correct": True},
+                {"id": "c", "correct": False},
+            ],
+        },
+        {"kind": "short_text", "marks": "1", "accepted": ["Subject access request"]},
+        {"kind": "ordering", "marks": "1", "items": [{"id": "i1"}, {"id": "i2"}, {"id": "i3"}]},
+        {"kind": "matching", "marks": "1", "pairs": [{"id": "p1"}, {"id": "p2"}]},
+    ],
+    ids=lambda s: s["kind"],
+)
+def test_full_marks_response_scores_full_marks(snapshot):
+    from assessments.grading import full_marks_response
+
+    assert grade_question(snapshot=snapshot, response=full_marks_response(snapshot)).is_correct

@@ -39,15 +39,23 @@ def test_seed_demo_refuses_production_settings(settings):
 
 
 @pytest.mark.django_db
-def test_seed_demo_puts_the_demo_rep_part_way_through_two_courses():
+def test_seed_demo_gives_the_demo_rep_a_certificate_and_two_courses_in_progress():
     from courses.catalogue import catalogue_load
-    from courses.models import Enrolment, LessonCompletion
+    from courses.models import Enrolment
 
     catalogue_load()
     call_command("seed_demo")
     call_command("seed_demo")
     rep = User.objects.get(email="rep@example.org")
     enrolments = {e.course.slug: e for e in Enrolment.objects.filter(user=rep)}
-    assert set(enrolments) == {"data-rights-introductory", "algorithms-ai-introductory"}
-    assert all(e.completed_at is None for e in enrolments.values())
-    assert LessonCompletion.objects.filter(user=rep).count() == 3
+    assert set(enrolments) == {
+        "data-rights-introductory",
+        "algorithms-ai-introductory",
+        "procurement-introductory",
+    }
+    assert enrolments["data-rights-introductory"].completed_at is not None
+    assert enrolments["algorithms-ai-introductory"].completed_at is None
+    assert enrolments["procurement-introductory"].completed_at is None
+    from courses.models import Certificate
+
+    assert Certificate.objects.filter(user=rep).count() == 1

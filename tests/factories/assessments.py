@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from assessments.grading import full_marks_response
 from assessments.models import (
     Question,
     QuestionAcceptedAnswer,
@@ -83,23 +84,7 @@ def make_quiz(questions=(), *, draws=(), bands=(), **options):
 
 def full_marks(attempt):
     """The full-marks response for every question of an attempt, by position."""
-    answers = {}
-    for row in attempt.questions.all():
-        snap = row.snapshot
-        kind = snap["kind"]
-        if kind in ("single", "true_false"):
-            answers[row.position] = {
-                "option": next(o["id"] for o in snap["options"] if o["correct"])
-            }
-        elif kind == "multiple":
-            answers[row.position] = {"options": [o["id"] for o in snap["options"] if o["correct"]]}
-        elif kind == "short_text":
-            answers[row.position] = {"text": snap["accepted"][0].upper() + "!"}
-        elif kind == "ordering":
-            answers[row.position] = {"order": [item["id"] for item in snap["items"]]}
-        elif kind == "matching":
-            answers[row.position] = {"matches": {p["id"]: p["id"] for p in snap["pairs"]}}
-    return answers
+    return {row.position: full_marks_response(row.snapshot) for row in attempt.questions.all()}
 
 
 def pass_quiz(*, user, quiz, since=None):
