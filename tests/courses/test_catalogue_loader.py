@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from assessments.models import Question, Quiz
 from courses.catalogue import CATALOGUE_DIR, CatalogueError, catalogue_load, read_course_file
-from courses.models import CoursePage, LessonPage, ModulePage
+from courses.models import Certificate, CoursePage, LessonPage, ModulePage
 from courses.services import enrolment_start, lesson_complete
 from tests.factories.assessments import pass_quiz
 
@@ -150,14 +150,18 @@ def test_loading_creates_every_page_once_and_a_rep_can_complete_a_course(rep):
     catalogue_load()
     assert Question.objects.count() == questions
 
-    course = CoursePage.objects.get(slug="data-rights-introductory")
-    enrolment_start(user=rep, course=course)
-    results = []
-    for lesson in LessonPage.objects.live().descendant_of(course).order_by("path"):
-        if lesson.quiz_id:
-            assert pass_quiz(user=rep, quiz=lesson.quiz).passed
-        results.append(lesson_complete(user=rep, lesson=lesson))
-    assert results[-1].course_completed
+    # A rep who does everything in the order the files give completes every
+    # course (prerequisites first) and gets a certificate for each.
+    for path in sorted(FILES, key=lambda p: LEVELS.index(read_course_file(p)["level"])):
+        course = CoursePage.objects.get(slug=path.stem)
+        enrolment_start(user=rep, course=course)
+        results = []
+        for lesson in LessonPage.objects.live().descendant_of(course).order_by("path"):
+            if lesson.quiz_id:
+                assert pass_quiz(user=rep, quiz=lesson.quiz).passed, lesson.title
+            results.append(lesson_complete(user=rep, lesson=lesson))
+        assert results[-1].course_completed, path.stem
+    assert Certificate.objects.filter(user=rep).count() == 9
 
 
 def write(tmp_path, name, text):
