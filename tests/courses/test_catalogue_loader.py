@@ -58,6 +58,12 @@ def test_course_file_is_complete_and_consistent(path):
             assert low <= lesson["estimated_minutes"] <= high, lesson["slug"]
             lesson_minutes += lesson["estimated_minutes"]
             assert any(block["type"] == "sources" for block in lesson["body"]), lesson["slug"]
+            # Headings in a lesson follow its <h1>: a subheading starts at <h2>.
+            headings = re.findall(
+                r"<h([23])",
+                " ".join(b.get("text", "") for b in lesson["body"] if b["type"] == "text"),
+            )
+            assert not headings or headings[0] == "2", lesson["slug"]
         assert quiz_questions >= 6, module["title"]
     assert course["estimated_minutes"] == lesson_minutes
     assert any(
