@@ -9,25 +9,11 @@ from pypdf import PdfReader
 
 from courses.models import Certificate
 from courses.services import enrolment_start
-from tests.e2e.helpers import totp_now
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import sign_in
+from tests.factories import UserFactory
 from tests.factories.courses import make_course
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def sign_in(visit, user, secret=None):
-    page = visit.page
-    page.goto(visit.base_url + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-    if secret:
-        page.fill("input[name=code]", totp_now(secret))
-        with page.expect_navigation():
-            page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/dashboard/")
 
 
 def test_rep_earns_downloads_shares_and_sees_a_revocation(visit):

@@ -11,26 +11,12 @@ from assessments.models import Attempt, Question, Quiz
 from assessments.services import attempt_start
 from courses.models import LessonPage
 from courses.services import enrolment_start
-from tests.e2e.helpers import totp_now
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import sign_in
+from tests.factories import UserFactory
 from tests.factories.assessments import make_question, make_quiz
 from tests.factories.courses import lessons_of, make_course
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def sign_in(visit, user, secret=None):
-    page = visit.page
-    page.goto(visit.base_url + "/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
-    if secret:
-        page.fill("input[name=code]", totp_now(secret))
-        with page.expect_navigation():
-            page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/dashboard/")
 
 
 def click(page, name):
