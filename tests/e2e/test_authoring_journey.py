@@ -99,8 +99,13 @@ def test_educator_writes_reviewer_publishes_rep_sees_it(visit):
     editor = page.locator(".public-DraftEditor-content").first
     editor.click()
     page.keyboard.type("Monitoring must be necessary and proportionate.")
-    page.get_by_text("Monitoring must be necessary and proportionate.").wait_for()
     page.keyboard.press("Tab")
+    # Draftail copies its content into a hidden input a moment later (debounced);
+    # submitting before that would save an empty paragraph.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('input[type=hidden]')]"
+        ".some(input => input.value.includes('proportionate'))"
+    )
     submit_for_review(page)
     lesson = LessonPage.objects.get(title="What your employer can see")
     assert "necessary and proportionate" in str(lesson.get_latest_revision_as_object().body)
