@@ -53,5 +53,5 @@ clean:
 
 # Benchmarks: BENCHMARKS.md says what they measure. BENCH_ARGS=--write records the results there.
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m benchmarks.quiz_submit $(BENCH_ARGS)
-	$(BIN)/python -m benchmarks.certificate_pdf
+	$(BIN)/python -m bench.quiz_submit $(BENCH_ARGS)
+	$(BIN)/python -m bench.certificate_pdf

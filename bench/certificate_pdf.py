@@ -1,6 +1,6 @@
 """Time one certificate PDF per script of the holder's name (target: under 100 ms).
 
-Run from the repository root: .venv/bin/python -m benchmarks.certificate_pdf [--runs 50]
+Run from the repository root: .venv/bin/python -m bench.certificate_pdf [--runs 50]
 Font registration happens once, at import, and is timed separately. Exits 1
 if any median is 100 ms or more.
 """

@@ -1,7 +1,7 @@
 """Server time and query count of submitting a 20-question quiz.
 
-    python -m benchmarks.quiz_submit [--runs 200] [--write]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/knowhow python -m benchmarks.quiz_submit
+    python -m bench.quiz_submit [--runs 200] [--write]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/knowhow python -m bench.quiz_submit
 
 Builds a throwaway test database the way Django's test runner does, then, for
 each run, signs in a new learner with an answered attempt and times only the
