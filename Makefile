@@ -51,7 +51,7 @@ audit: $(VENV)/.installed-dev
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache static_collected
 
-# Benchmarks: BENCHMARKS.md says what they measure. BENCH_ARGS=--write records the results there.
+# Benchmarks: BENCHMARKS.md says what they measure. BENCH_ARGS=--write records the results
+# there; BENCH_ARGS="--dataset scale" measures the database seed_scale filled (PostgreSQL).
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m bench.quiz_submit $(BENCH_ARGS)
-	$(BIN)/python -m bench.certificate_pdf
+	$(BIN)/python -m bench $(BENCH_ARGS)
