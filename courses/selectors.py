@@ -323,7 +323,7 @@ def _level_ordering():
     )
 
 
-def _progress_by_course(*, user, courses):
+def progress_by_course(*, user, courses):
     """Progress for many courses in two queries: live lessons, then completions."""
     by_path = {course.path: course.pk for course in courses}
     if not by_path:
@@ -366,7 +366,7 @@ def catalogue_page(*, index, params, viewer):
     paginator = Paginator(courses, PAGE_SIZE)
     page_obj = paginator.get_page(params.get("page"))
     page_courses = list(page_obj.object_list)
-    progress = _progress_by_course(user=user, courses=page_courses) if user else {}
+    progress = progress_by_course(user=user, courses=page_courses) if user else {}
     enrolled = (
         set(
             Enrolment.objects.filter(user=user, course__in=page_courses).values_list(
@@ -412,7 +412,7 @@ def learner_dashboard(*, user):
         .order_by("-started_at")
     )
     courses = [enrolment.course for enrolment in enrolments]
-    progress = _progress_by_course(user=user, courses=courses) if courses else {}
+    progress = progress_by_course(user=user, courses=courses) if courses else {}
     in_progress, completed = [], []
     for enrolment in enrolments:
         row = {"enrolment": enrolment, "course": enrolment.course}

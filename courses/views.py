@@ -5,16 +5,9 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage, ModulePage
-from courses.selectors import clean_search_query, learner_dashboard
+from courses.selectors import clean_search_query
 
 SEARCH_PAGE_SIZE = 10
-
-
-@require_safe
-def dashboard(request):
-    """The learner's own record: in progress, completed, and what next."""
-    context = learner_dashboard(user=request.user)
-    return render(request, "courses/dashboard.html", context)
 
 
 @login_not_required

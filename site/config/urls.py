@@ -6,6 +6,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from branches import views as branch_views
 from core import views as core_views
 from courses import certificate_views
 from courses import views as course_views
@@ -40,7 +41,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
-    path("dashboard/", course_views.dashboard, name="dashboard"),
+    path("dashboard/", branch_views.member_dashboard, name="dashboard"),
+    path("branches/", include("branches.urls")),
     path("search/", course_views.search, name="search"),
     path("certificates/", certificate_views.my_certificates, name="my_certificates"),
     path(

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "courses",
+    "branches",
     "wagtail.contrib.routable_page",
     "assessments",
     "wagtail.contrib.forms",

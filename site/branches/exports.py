@@ -1,0 +1,110 @@
+"""The officer's member table as CSV or XLSX (EXP-01).
+
+Rows come from branches.selectors.member_rows, so an export holds exactly
+what the dashboard would show with the same filters: sharing members of the
+officer's own branch. Every cell goes through core.spreadsheets.safe_cell.
+The CSV streams row by row from a database cursor, so memory stays flat
+however large the branch is.
+"""
+
+import csv
+import tempfile
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from wagtail.log_actions import log
+
+from core.spreadsheets import safe_cell
+
+HEADER = [
+    "Name",
+    "Courses in progress",
+    "Courses completed",
+    "Certificates",
+    "Last lesson completed",
+]
+CHUNK = 500
+
+
+def _values(row):
+    last = row.last_activity
+    return [
+        row.user.display_name,
+        row.in_progress,
+        row.completed,
+        row.certificates,
+        timezone.localtime(last).strftime("%Y-%m-%d") if last else "",
+    ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_lines(rows):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so Excel opens the file as UTF-8
+    yield writer.writerow(HEADER)
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield writer.writerow([safe_cell(value) for value in _values(row)])
+
+
+def _filename(branch, extension):
+    return f"{branch.slug}-members-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def _audit(*, branch, by, kind, filters):
+    log(
+        instance=branch,
+        action="knowhow.branch.export",
+        user=by,
+        data={"format": kind, "filters": dict(filters.as_query())},
+    )
+
+
+def _private(response):
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def members_csv(*, branch, rows, by, filters):
+    _audit(branch=branch, by=by, kind="csv", filters=filters)
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(branch, "csv")}"'
+    return _private(response)
+
+
+def members_xlsx(*, branch, rows, by, filters):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    _audit(branch=branch, by=by, kind="xlsx", filters=filters)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Members")
+
+    def cells(values):
+        for value in values:
+            if isinstance(value, int):
+                yield WriteOnlyCell(sheet, value=value)
+                continue
+            cell = WriteOnlyCell(sheet, value=safe_cell(value))
+            # Text, always: openpyxl would otherwise store "=…" as a formula.
+            cell.data_type = "s"
+            yield cell
+
+    sheet.append(list(cells(HEADER)))
+    for row in rows.iterator(chunk_size=CHUNK):
+        sheet.append(list(cells(_values(row))))
+    # FileResponse closes the file once it has been sent.
+    output = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
+    workbook.save(output)
+    output.seek(0)
+    response = FileResponse(
+        output,
+        as_attachment=True,
+        filename=_filename(branch, "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return _private(response)

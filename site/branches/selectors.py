@@ -1,0 +1,461 @@
+"""What officers and members may read about branches.
+
+Every officer read goes through `branch_for_officer`, which 404s unless the
+viewer holds an officer role in that branch *now* (AC-02, AC-03), and then
+through `sharing_members`, which holds only members whose consent applies
+now (GDPR-01). Each read is a fixed number of queries, however many members,
+courses or completions there are.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from branches.models import SHARING, Branch, Membership, Notice, Recommendation, Region
+from courses.models import Certificate, CertificateStatus, CoursePage, Enrolment, LessonCompletion
+from courses.models import Level as CourseLevel
+from courses.selectors import progress_by_course
+
+MEMBERS_PER_PAGE = 25
+MONTHS_SHOWN = 12
+CHART_WIDTH = 600
+CHART_HEIGHT = 160
+# Region figures for fewer sharing members than this are not shown: with a
+# handful of people, a rate can point at a person.
+SMALL_NUMBER = 5
+
+
+class MemberStatus:
+    CHOICES = [
+        ("", "Any"),
+        ("in_progress", "In progress"),
+        ("completed", "Completed"),
+        ("not_started", "Not started"),
+    ]
+
+
+SORTS = {
+    "recent": ("Most recent activity", [F("last_activity").desc(nulls_last=True), "user_id"]),
+    "name": ("Name, A to Z", ["user__display_name", "user_id"]),
+    "completed": ("Most courses completed", ["-completed", "user__display_name", "user_id"]),
+    "in_progress": ("Most courses in progress", ["-in_progress", "user__display_name", "user_id"]),
+}
+DEFAULT_SORT = "recent"
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    course_id: int | None = None
+    level: str = ""
+    status: str = ""
+    sort: str = DEFAULT_SORT
+    name: str = ""
+
+    @classmethod
+    def from_params(cls, params, *, courses):
+        """Filters from a query string; anything unknown is ignored."""
+        course_ids = {course.pk for course in courses}
+        raw_course = params.get("course", "")
+        course_id = int(raw_course) if raw_course.isdigit() else None
+        level = params.get("level", "")
+        status = params.get("status", "")
+        sort = params.get("sort", DEFAULT_SORT)
+        name = " ".join(params.get("name", "").split())[:100]
+        return cls(
+            course_id=course_id if course_id in course_ids else None,
+            level=level if level in CourseLevel.values else "",
+            status=status if status in dict(MemberStatus.CHOICES) else "",
+            sort=sort if sort in SORTS else DEFAULT_SORT,
+            name=name,
+        )
+
+    def as_query(self):
+        """The filters as query-string pairs, for links that keep them."""
+        pairs = []
+        if self.name:
+            pairs.append(("name", self.name))
+        if self.course_id:
+            pairs.append(("course", str(self.course_id)))
+        if self.level:
+            pairs.append(("level", self.level))
+        if self.status:
+            pairs.append(("status", self.status))
+        if self.sort != DEFAULT_SORT:
+            pairs.append(("sort", self.sort))
+        return pairs
+
+
+def _active(user):
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def branch_for_officer(*, slug, viewed_by) -> Branch:
+    """The branch, if `viewed_by` is one of its officers now; otherwise 404."""
+    if not _active(viewed_by):
+        raise Http404
+    branch = (
+        Branch.objects.filter(slug=slug, officers__user=viewed_by).select_related("region").first()
+    )
+    if branch is None:
+        raise Http404
+    return branch
+
+
+def branches_led_by(*, user):
+    if not _active(user):
+        return []
+    return list(Branch.objects.filter(officers__user=user).order_by("name"))
+
+
+def regions_led_by(*, user):
+    if not _active(user):
+        return []
+    return list(Region.objects.filter(officers__user=user).order_by("name"))
+
+
+def sharing_members(branch):
+    return Membership.objects.sharing().filter(branch=branch)
+
+
+def _count(queryset):
+    """A correlated COUNT of `queryset` for each outer row (no GROUP BY)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _annotated(memberships):
+    user = OuterRef("user_id")
+    enrolments = Enrolment.objects.filter(user=user, course__live=True)
+    return memberships.select_related("user").annotate(
+        in_progress=_count(enrolments.filter(completed_at__isnull=True)),
+        completed=_count(enrolments.filter(completed_at__isnull=False)),
+        certificates=_count(
+            Certificate.objects.filter(user=user, current=True, status=CertificateStatus.VALID)
+        ),
+        last_activity=Subquery(
+            LessonCompletion.objects.filter(user=user)
+            .order_by("-completed_at")
+            .values("completed_at")[:1]
+        ),
+    )
+
+
+def member_rows(*, branch, viewed_by, filters: MemberFilters):
+    """Sharing members of the branch, with their figures, filtered and sorted.
+
+    A queryset: the page slices it, the export iterates it.
+    """
+    branch_for_officer(slug=branch.slug, viewed_by=viewed_by)
+    rows = _annotated(sharing_members(branch))
+    if filters.name:
+        rows = rows.filter(user__display_name__icontains=filters.name)
+    scope = Enrolment.objects.filter(user=OuterRef("user_id"), course__live=True)
+    if filters.course_id:
+        scope = scope.filter(course_id=filters.course_id)
+    if filters.level:
+        scope = scope.filter(course__level=filters.level)
+    narrowed = bool(filters.course_id or filters.level)
+    if filters.status == "in_progress":
+        rows = rows.filter(Exists(scope.filter(completed_at__isnull=True)))
+    elif filters.status == "completed":
+        rows = rows.filter(Exists(scope.filter(completed_at__isnull=False)))
+    elif filters.status == "not_started":
+        rows = rows.filter(~Exists(scope))
+    elif narrowed:
+        rows = rows.filter(Exists(scope))
+    return rows.order_by(*SORTS[filters.sort][1])
+
+
+def live_courses():
+    return list(
+        CoursePage.objects.live().order_by("title").only("id", "title", "level", "url_path")
+    )
+
+
+@dataclass
+class Headcount:
+    members: int
+    sharing: int
+
+    @property
+    def not_sharing(self):
+        return self.members - self.sharing
+
+
+def branch_headcount(branch) -> Headcount:
+    figures = Membership.objects.filter(branch=branch).aggregate(
+        members=Count("pk"),
+        sharing=Count("pk", filter=SHARING),
+    )
+    return Headcount(members=figures["members"], sharing=figures["sharing"])
+
+
+@dataclass
+class CourseBar:
+    course_id: int
+    title: str
+    level: str
+    in_progress: int
+    completed: int
+    of: int
+
+    def percent(self, value):
+        return round(100 * value / self.of) if self.of else 0
+
+    @property
+    def completed_percent(self):
+        return self.percent(self.completed)
+
+    @property
+    def in_progress_percent(self):
+        return self.percent(self.in_progress)
+
+    # Geometry for the chart, in the SVG's 600-unit-wide view box.
+    @property
+    def completed_width(self):
+        return round(CHART_WIDTH * self.completed / self.of) if self.of else 0
+
+    @property
+    def in_progress_width(self):
+        return round(CHART_WIDTH * self.in_progress / self.of) if self.of else 0
+
+    @property
+    def in_progress_x(self):
+        return self.completed_width
+
+
+def course_completion(*, branch, viewed_by, headcount: Headcount):
+    """Per course: how many sharing members completed it and how many are part way."""
+    branch_for_officer(slug=branch.slug, viewed_by=viewed_by)
+    sharing_users = sharing_members(branch).values("user_id")
+    figures = (
+        Enrolment.objects.filter(user__in=sharing_users, course__live=True)
+        .values("course_id", "course__title", "course__level")
+        .annotate(
+            started=Count("pk"),
+            done=Count("pk", filter=Q(completed_at__isnull=False)),
+        )
+        .order_by("course__title")
+    )
+    return [
+        CourseBar(
+            course_id=row["course_id"],
+            title=row["course__title"],
+            level=CourseLevel(row["course__level"]).label,
+            in_progress=row["started"] - row["done"],
+            completed=row["done"],
+            of=headcount.sharing,
+        )
+        for row in figures
+    ]
+
+
+@dataclass
+class MonthFigure:
+    month: datetime.date
+    lessons: int
+    courses: int
+    # The lessons bar, in the chart's view box.
+    height: int = 0
+    x: int = 0
+
+    @property
+    def y(self):
+        return CHART_HEIGHT - self.height
+
+
+def _month_start(day: datetime.date, back: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _by_month(queryset, field, since):
+    rows = (
+        queryset.filter(**{f"{field}__gte": since})
+        .annotate(month=TruncMonth(field))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {}
+    for row in rows:
+        month = row["month"]
+        key = month.date() if isinstance(month, datetime.datetime) else month
+        counts[key] = counts.get(key, 0) + row["n"]
+    return counts
+
+
+def progress_over_time(*, branch, viewed_by, today=None):
+    """Lessons and courses completed by sharing members, month by month."""
+    branch_for_officer(slug=branch.slug, viewed_by=viewed_by)
+    today = today or timezone.localdate()
+    months = [_month_start(today, back) for back in range(MONTHS_SHOWN - 1, -1, -1)]
+    since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
+    sharing_users = sharing_members(branch).values("user_id")
+    lessons = _by_month(
+        LessonCompletion.objects.filter(user__in=sharing_users), "completed_at", since
+    )
+    courses = _by_month(
+        Enrolment.objects.filter(user__in=sharing_users, completed_at__isnull=False),
+        "completed_at",
+        since,
+    )
+    figures = [MonthFigure(month, lessons.get(month, 0), courses.get(month, 0)) for month in months]
+    tallest = max(figure.lessons for figure in figures) or 1
+    for index, figure in enumerate(figures):
+        figure.height = round(CHART_HEIGHT * figure.lessons / tallest)
+        figure.x = index * (CHART_WIDTH // MONTHS_SHOWN) + 8
+    return figures
+
+
+def branch_dashboard(*, branch, viewed_by, params):
+    """Everything the officer dashboard shows, in a fixed number of queries."""
+    courses = live_courses()
+    filters = MemberFilters.from_params(params, courses=courses)
+    rows = member_rows(branch=branch, viewed_by=viewed_by, filters=filters)
+    headcount = branch_headcount(branch)
+    page = Paginator(rows, MEMBERS_PER_PAGE).get_page(params.get("page"))
+    return {
+        "branch": branch,
+        "courses": courses,
+        "filters": filters,
+        "page_obj": page,
+        "headcount": headcount,
+        "course_bars": course_completion(branch=branch, viewed_by=viewed_by, headcount=headcount),
+        "months": progress_over_time(branch=branch, viewed_by=viewed_by),
+    }
+
+
+def member_detail(*, branch, viewed_by, membership_id):
+    """One sharing member of the officer's branch; anyone else is a 404."""
+    branch_for_officer(slug=branch.slug, viewed_by=viewed_by)
+    membership = sharing_members(branch).select_related("user").filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404
+    return _member_record(membership)
+
+
+def _member_record(membership):
+    user = membership.user
+    enrolments = list(
+        Enrolment.objects.filter(user=user, course__live=True)
+        .select_related("course")
+        .order_by("completed_at", "-started_at")
+    )
+    progress = progress_by_course(user=user, courses=[e.course for e in enrolments])
+    certificates = list(Certificate.objects.filter(user=user, current=True).order_by("-issued_at"))
+    last = LessonCompletion.objects.filter(user=user).order_by("-completed_at").first()
+    return {
+        "membership": membership,
+        "member": user,
+        "enrolments": [
+            {"enrolment": e, "course": e.course, "progress": progress.get(e.course_id)}
+            for e in enrolments
+        ],
+        "certificates": certificates,
+        "last_activity": last.completed_at if last else None,
+    }
+
+
+def own_record_as_shared(*, membership):
+    """What the branch's officers can see of this member, for the privacy page."""
+    return _member_record(membership)
+
+
+def memberships_of(*, user):
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("branch", "branch__region")
+        .order_by("branch__name")
+    )
+
+
+def member_dashboard_items(*, user):
+    """Notices and recommended courses from the member's branches."""
+    branch_ids = Membership.objects.filter(user=user).values("branch_id")
+    today = timezone.localdate()
+    notices = list(
+        Notice.objects.filter(branch_id__in=branch_ids)
+        .filter(Q(show_until__isnull=True) | Q(show_until__gte=today))
+        .select_related("branch")[:5]
+    )
+    completed = Enrolment.objects.filter(
+        user=user, course=OuterRef("course_id"), completed_at__isnull=False
+    )
+    recommendations = list(
+        Recommendation.objects.filter(branch_id__in=branch_ids, course__live=True)
+        .filter(Q(for_everyone=True) | Q(recipients=user))
+        .exclude(Exists(completed))
+        .select_related("branch", "course")
+        .distinct()
+        .order_by(F("due_on").asc(nulls_last=True), "-created_at")[:10]
+    )
+    return {"branch_notices": notices, "branch_recommendations": recommendations}
+
+
+@dataclass
+class BranchFigures:
+    branch: Branch
+    members: int
+    sharing: int
+    members_completed: int
+    certificates: int
+
+    @property
+    def suppressed(self):
+        return self.sharing < SMALL_NUMBER
+
+    @property
+    def sharing_percent(self):
+        return round(100 * self.sharing / self.members) if self.members else 0
+
+    @property
+    def completed_percent(self):
+        return round(100 * self.members_completed / self.sharing) if self.sharing else 0
+
+
+def region_for_officer(*, slug, viewed_by) -> Region:
+    if not _active(viewed_by):
+        raise Http404
+    region = Region.objects.filter(slug=slug, officers__user=viewed_by).first()
+    if region is None:
+        raise Http404
+    return region
+
+
+def region_summary(*, region, viewed_by):
+    """Totals for each branch in the region: counts and rates, never names."""
+    region_for_officer(slug=region.slug, viewed_by=viewed_by)
+    sharing = Membership.objects.sharing().filter(branch=OuterRef("pk"))
+    completed_course = Enrolment.objects.filter(
+        user=OuterRef("user_id"), course__live=True, completed_at__isnull=False
+    )
+    branches = Branch.objects.filter(region=region).annotate(
+        members=Count("memberships"),
+        sharing_count=_count(sharing),
+        members_completed=_count(sharing.filter(Exists(completed_course))),
+        certificates=_count(
+            Certificate.objects.filter(
+                current=True,
+                status=CertificateStatus.VALID,
+                user__in=Membership.objects.sharing()
+                .filter(branch=OuterRef(OuterRef("pk")))
+                .values("user_id"),
+            )
+        ),
+    )
+    return [
+        BranchFigures(
+            branch=branch,
+            members=branch.members,
+            sharing=branch.sharing_count,
+            members_completed=branch.members_completed,
+            certificates=branch.certificates,
+        )
+        for branch in branches.order_by("name")
+    ]

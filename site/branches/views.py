@@ -1,0 +1,273 @@
+"""Branch pages for members (joining, privacy) and officers (dashboard,
+members, exports, invitations, recommendations, notices) and region totals.
+
+Officer views start from selectors.branch_for_officer, which is a 404 for
+anyone who is not an officer of that branch on this request (AC-02, AC-03).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST, require_safe
+from wagtail.log_actions import log
+
+from branches import exports, selectors, services
+from branches.consent import current_wording
+from branches.forms import ConsentForm, InviteForm, JoinForm, NoticeForm, RecommendForm
+from branches.models import Branch, Membership, Notice
+from courses.models import CoursePage
+from courses.selectors import learner_dashboard
+
+
+def _private(response):
+    # Officer pages show members' records: never kept by a browser or proxy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# Members -------------------------------------------------------------------
+
+
+@require_safe
+def member_dashboard(request):
+    """The learner dashboard, with notices and recommendations from branches."""
+    context = learner_dashboard(user=request.user)
+    context.update(selectors.member_dashboard_items(user=request.user))
+    context["branches_led"] = selectors.branches_led_by(user=request.user)
+    context["regions_led"] = selectors.regions_led_by(user=request.user)
+    return render(request, "branches/member_dashboard.html", context)
+
+
+def join(request, code):
+    branch = Branch.objects.filter(invite_code=code).select_related("region").first()
+    if branch is None:
+        raise Http404
+    if Membership.objects.filter(user=request.user, branch=branch).exists():
+        messages.info(request, f"You are already a member of {branch.name}.")
+        return redirect("branches:privacy")
+    form = JoinForm(request.POST or None, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_join(
+                user=request.user,
+                branch=branch,
+                shares_progress=form.cleaned_data["share_progress"],
+            )
+        except services.AlreadyMember:
+            messages.info(request, f"You are already a member of {branch.name}.")
+            return redirect("branches:privacy")
+        shared = form.cleaned_data["share_progress"]
+        messages.success(
+            request,
+            f"You have joined {branch.name}. "
+            + (
+                "Its officers can now see your progress."
+                if shared
+                else "Its officers cannot see your progress."
+            ),
+        )
+        return redirect("branches:privacy")
+    return render(request, "branches/join.html", {"branch": branch, "form": form})
+
+
+def privacy(request):
+    """What each of the member's branches can see, and the choice to change it."""
+    memberships = selectors.memberships_of(user=request.user)
+    forms_by_id = {}
+    for membership in memberships:
+        data = None
+        if request.method == "POST" and request.POST.get("membership") == str(membership.pk):
+            data = request.POST
+        initial = {"share_progress": "yes" if membership.is_sharing else "no"}
+        forms_by_id[membership.pk] = ConsentForm(
+            data, initial=initial, prefix_id=f"branch-{membership.pk}"
+        )
+    if request.method == "POST":
+        membership = next(
+            (m for m in memberships if str(m.pk) == request.POST.get("membership")), None
+        )
+        if membership is None:
+            raise Http404
+        form = forms_by_id[membership.pk]
+        if form.is_valid():
+            shares = form.cleaned_data["share_progress"]
+            services.consent_set(membership=membership, shares_progress=shares)
+            messages.success(
+                request,
+                f"{membership.branch.name} officers can now see your progress."
+                if shares
+                else f"{membership.branch.name} officers can no longer see your progress.",
+            )
+            return redirect("branches:privacy")
+    rows = [
+        {
+            "membership": m,
+            "form": forms_by_id[m.pk],
+            "record": selectors.own_record_as_shared(membership=m) if m.is_sharing else None,
+        }
+        for m in memberships
+    ]
+    failed = next((row["form"] for row in rows if row["form"].errors), None)
+    return render(
+        request,
+        "branches/privacy.html",
+        {"rows": rows, "wording": current_wording(), "failed_form": failed},
+    )
+
+
+def leave(request, slug):
+    membership = get_object_or_404(
+        Membership.objects.select_related("branch", "user"), user=request.user, branch__slug=slug
+    )
+    if request.method == "POST":
+        name = membership.branch.name
+        services.membership_leave(membership=membership)
+        messages.success(request, f"You have left {name}. Its officers can no longer see you.")
+        return redirect("branches:privacy")
+    return render(request, "branches/leave.html", {"membership": membership})
+
+
+# Officers ------------------------------------------------------------------
+
+
+@require_safe
+def dashboard(request, slug):
+    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    context = selectors.branch_dashboard(branch=branch, viewed_by=request.user, params=request.GET)
+    filters = context["filters"]
+    context["query"] = urlencode(filters.as_query())
+    context["export_query"] = context["query"]
+    context["status_choices"] = selectors.MemberStatus.CHOICES
+    context["sort_choices"] = [(key, label) for key, (label, _) in selectors.SORTS.items()]
+    context["levels"] = CoursePage._meta.get_field("level").choices
+    return _private(render(request, "branches/dashboard.html", context))
+
+
+@require_safe
+def member(request, slug, membership_id):
+    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    record = selectors.member_detail(
+        branch=branch, viewed_by=request.user, membership_id=membership_id
+    )
+    log(
+        instance=record["membership"],
+        action="knowhow.branch.member_view",
+        user=request.user,
+        data={"branch": branch.slug},
+    )
+    record["branch"] = branch
+    record["crumbs"] = [(f"{branch.name} members", reverse("branches:dashboard", args=[slug]))]
+    return _private(render(request, "branches/member.html", record))
+
+
+@require_safe
+def export(request, slug, kind):
+    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    filters = selectors.MemberFilters.from_params(request.GET, courses=selectors.live_courses())
+    rows = selectors.member_rows(branch=branch, viewed_by=request.user, filters=filters)
+    write = exports.members_csv if kind == "csv" else exports.members_xlsx
+    return write(branch=branch, rows=rows, by=request.user, filters=filters)
+
+
+def invite(request, slug):
+    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    join_url = request.build_absolute_uri(reverse("branches:join", args=[branch.invite_code]))
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent = services.invitations_send(
+            branch=branch, emails=form.cleaned_data["emails"], join_url=join_url, by=request.user
+        )
+        messages.success(request, f"Sent {sent} invitation{'s' if sent != 1 else ''}.")
+        return redirect("branches:invite", slug=branch.slug)
+    return _private(
+        render(
+            request, "branches/invite.html", {"branch": branch, "join_url": join_url, "form": form}
+        )
+    )
+
+
+@require_POST
+def invite_regenerate(request, slug):
+    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    services.invite_code_regenerate(branch=branch, by=request.user)
+    messages.success(request, "There is a new invitation link. The old one no longer works.")
+    return redirect("branches:invite", slug=branch.slug)
+
+
+def recommend(request, slug):
+    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    members = (
+        get_user_model()
+        .objects.filter(pk__in=selectors.sharing_members(branch).values("user_id"))
+        .order_by("display_name", "pk")
+    )
+    courses = CoursePage.objects.live().order_by("title")
+    form = RecommendForm(request.POST or None, courses=courses, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.recommendation_create(
+            branch=branch,
+            course=data["course"],
+            due_on=data["due_on"],
+            recipients=data["members"],
+            for_everyone=data["audience"] == "everyone",
+            by=request.user,
+        )
+        messages.success(request, f"Recommended “{data['course'].title}”.")
+        return redirect("branches:recommend", slug=branch.slug)
+    recent = branch.recommendations.select_related("course").annotate(
+        recipient_count=Count("recipients")
+    )[:20]
+    return _private(
+        render(
+            request, "branches/recommend.html", {"branch": branch, "form": form, "recent": recent}
+        )
+    )
+
+
+def notices(request, slug):
+    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.notice_create(
+            branch=branch,
+            body=form.cleaned_data["body"],
+            show_until=form.cleaned_data["show_until"],
+            by=request.user,
+        )
+        messages.success(request, "Your notice is on members' dashboards.")
+        return redirect("branches:notices", slug=branch.slug)
+    return _private(
+        render(
+            request,
+            "branches/notices.html",
+            {"branch": branch, "form": form, "notices": branch.notices.all()[:20]},
+        )
+    )
+
+
+@require_POST
+def notice_delete(request, slug, notice_id):
+    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    notice = get_object_or_404(Notice, pk=notice_id, branch=branch)
+    services.notice_delete(notice=notice)
+    messages.success(request, "The notice has been removed.")
+    return redirect("branches:notices", slug=branch.slug)
+
+
+@require_safe
+def region(request, slug):
+    region = selectors.region_for_officer(slug=slug, viewed_by=request.user)
+    figures = selectors.region_summary(region=region, viewed_by=request.user)
+    return _private(
+        render(
+            request,
+            "branches/region.html",
+            {"region": region, "figures": figures, "small_number": selectors.SMALL_NUMBER},
+        )
+    )

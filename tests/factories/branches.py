@@ -1,0 +1,55 @@
+"""Builders for regions, branches, members and officers."""
+
+import itertools
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from branches.models import Branch, BranchOfficer, Membership, Region, RegionOfficer
+from branches.services import membership_join
+from tests.factories import UserFactory
+
+_numbers = itertools.count(1)
+
+
+def make_region(name=None):
+    n = next(_numbers)
+    return Region.objects.create(name=name or f"Region {n}", slug=f"region-{n}")
+
+
+def make_branch(name=None, *, region=None, employer="Northshire NHS Trust"):
+    n = next(_numbers)
+    return Branch.objects.create(
+        name=name or f"Branch {n}",
+        slug=f"branch-{n}",
+        region=region or make_region(),
+        employer=employer,
+    )
+
+
+def with_mfa(user):
+    """Give `user` an authenticator app, as officers must have (AUTH-04). Returns the secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def make_officer(branch, user=None, *, mfa=True):
+    user = user or UserFactory(display_name="Olu Officer")
+    BranchOfficer.objects.create(branch=branch, user=user)
+    if mfa:
+        with_mfa(user)
+    return user
+
+
+def make_region_officer(region, user=None, *, mfa=True):
+    user = user or UserFactory(display_name="Rhi Region")
+    RegionOfficer.objects.create(region=region, user=user)
+    if mfa:
+        with_mfa(user)
+    return user
+
+
+def make_member(branch, user=None, *, shares=True, **user_fields) -> Membership:
+    """A rep who joined `branch` through the real service."""
+    user = user or UserFactory(**user_fields)
+    return membership_join(user=user, branch=branch, shares_progress=shares)
