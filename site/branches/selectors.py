@@ -151,6 +151,10 @@ def member_rows(*, branch, viewed_by, filters: MemberFilters):
     A queryset: the page slices it, the export iterates it.
     """
     branch_for_officer(slug=branch.slug, viewed_by=viewed_by)
+    return _member_rows(branch, filters)
+
+
+def _member_rows(branch, filters):
     rows = _annotated(sharing_members(branch))
     if filters.name:
         rows = rows.filter(user__display_name__icontains=filters.name)
@@ -232,6 +236,10 @@ class CourseBar:
 def course_completion(*, branch, viewed_by, headcount: Headcount):
     """Per course: how many sharing members completed it and how many are part way."""
     branch_for_officer(slug=branch.slug, viewed_by=viewed_by)
+    return _course_completion(branch, headcount)
+
+
+def _course_completion(branch, headcount):
     sharing_users = sharing_members(branch).values("user_id")
     figures = (
         Enrolment.objects.filter(user__in=sharing_users, course__live=True)
@@ -293,6 +301,10 @@ def _by_month(queryset, field, since):
 def progress_over_time(*, branch, viewed_by, today=None):
     """Lessons and courses completed by sharing members, month by month."""
     branch_for_officer(slug=branch.slug, viewed_by=viewed_by)
+    return _progress_over_time(branch, today)
+
+
+def _progress_over_time(branch, today=None):
     today = today or timezone.localdate()
     months = [_month_start(today, back) for back in range(MONTHS_SHOWN - 1, -1, -1)]
     since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
@@ -313,11 +325,12 @@ def progress_over_time(*, branch, viewed_by, today=None):
     return figures
 
 
-def branch_dashboard(*, branch, viewed_by, params):
+def branch_dashboard(*, slug, viewed_by, params):
     """Everything the officer dashboard shows, in a fixed number of queries."""
+    branch = branch_for_officer(slug=slug, viewed_by=viewed_by)
     courses = live_courses()
     filters = MemberFilters.from_params(params, courses=courses)
-    rows = member_rows(branch=branch, viewed_by=viewed_by, filters=filters)
+    rows = _member_rows(branch, filters)
     headcount = branch_headcount(branch)
     page = Paginator(rows, MEMBERS_PER_PAGE).get_page(params.get("page"))
     return {
@@ -326,8 +339,8 @@ def branch_dashboard(*, branch, viewed_by, params):
         "filters": filters,
         "page_obj": page,
         "headcount": headcount,
-        "course_bars": course_completion(branch=branch, viewed_by=viewed_by, headcount=headcount),
-        "months": progress_over_time(branch=branch, viewed_by=viewed_by),
+        "course_bars": _course_completion(branch, headcount),
+        "months": _progress_over_time(branch),
     }
 
 

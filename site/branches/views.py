@@ -137,8 +137,7 @@ def leave(request, slug):
 
 @require_safe
 def dashboard(request, slug):
-    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
-    context = selectors.branch_dashboard(branch=branch, viewed_by=request.user, params=request.GET)
+    context = selectors.branch_dashboard(slug=slug, viewed_by=request.user, params=request.GET)
     filters = context["filters"]
     context["query"] = urlencode(filters.as_query())
     context["export_query"] = context["query"]
@@ -150,26 +149,23 @@ def dashboard(request, slug):
 
 @require_safe
 def member(request, slug, membership_id):
-    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
-    record = selectors.member_detail(
-        branch=branch, viewed_by=request.user, membership_id=membership_id
-    )
+    record = selectors.member_detail(slug=slug, viewed_by=request.user, membership_id=membership_id)
+    branch = record["branch"]
     log(
         instance=record["membership"],
         action="knowhow.branch.member_view",
         user=request.user,
         data={"branch": branch.slug},
     )
-    record["branch"] = branch
     record["crumbs"] = [(f"{branch.name} members", reverse("branches:dashboard", args=[slug]))]
     return _private(render(request, "branches/member.html", record))
 
 
 @require_safe
 def export(request, slug, kind):
-    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
-    filters = selectors.MemberFilters.from_params(request.GET, courses=selectors.live_courses())
-    rows = selectors.member_rows(branch=branch, viewed_by=request.user, filters=filters)
+    branch, filters, rows = selectors.member_export(
+        slug=slug, viewed_by=request.user, params=request.GET
+    )
     write = exports.members_csv if kind == "csv" else exports.members_xlsx
     return write(branch=branch, rows=rows, by=request.user, filters=filters)
 

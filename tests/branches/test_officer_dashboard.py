@@ -159,6 +159,6 @@ def test_queries_do_not_grow_with_members_or_courses(client, branch, officer):
             complete(user, course, n=2)
     make_member(branch, shares=False)
     large = _queries(client, dashboard_url(branch))
-    assert large == small
+    assert large == small <= 14
     filtered = _queries(client, dashboard_url(branch, course=first.pk, status="in_progress"))
     assert filtered == small
