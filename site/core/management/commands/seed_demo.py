@@ -1,6 +1,7 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -52,39 +53,46 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"  {role:<14} {email:<24} {'created' if created else 'exists'}")
             self._demo_progress(User.objects.get(email="rep@example.org"))
+        # The demo branch lives in the branches app, which builds on this command.
+        call_command("seed_demo_branch", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"Demo accounts ready. Password for each: {DEMO_PASSWORD}")
         )
         self.stdout.write(
-            "The educator, reviewer and administrator are asked to set up two-factor "
+            "The educator, reviewer, administrator and officers are asked to set up two-factor "
             "authentication (an authenticator app) the first time they sign in."
         )
 
     def _demo_progress(self, rep):
-        """Give the demo rep some history, once the starter catalogue is loaded.
-        Lessons that end in a quiz are completed by passing it, as a rep would."""
-        from assessments.grading import full_marks_response
-        from assessments.services import attempt_start, attempt_submit
+        """Give the demo rep some history, once the starter catalogue is loaded."""
         from courses.models import CoursePage
-        from courses.selectors import course_structure
-        from courses.services import enrolment_start, lesson_complete
 
         for slug, done in DEMO_PROGRESS:
             course = CoursePage.objects.live().filter(slug=slug).first()
-            if course is None:
-                continue
-            enrolment = enrolment_start(user=rep, course=course)
-            lessons = [lesson for outline in course_structure(course) for lesson in outline.lessons]
-            for lesson in lessons[:done]:
-                attempt = None
-                if lesson.quiz_id:
-                    attempt = attempt_start(user=rep, quiz=lesson.quiz, since=enrolment.started_at)
-                    if attempt.is_in_progress:
-                        answers = {
-                            row.position: full_marks_response(row.snapshot)
-                            for row in attempt.questions.all()
-                        }
-                        attempt = attempt_submit(
-                            attempt=attempt, version=attempt.version, responses=answers
-                        )
-                lesson_complete(user=rep, lesson=lesson, attempt=attempt)
+            if course is not None:
+                work_through(rep, course, done)
+
+
+def work_through(user, course, done=None):
+    """Complete the first `done` lessons of `course` (all when None) as a rep
+    would: lessons that end in a quiz are completed by passing it."""
+    from assessments.grading import full_marks_response
+    from assessments.services import attempt_start, attempt_submit
+    from courses.selectors import course_structure
+    from courses.services import enrolment_start, lesson_complete
+
+    enrolment = enrolment_start(user=user, course=course)
+    lessons = [lesson for outline in course_structure(course) for lesson in outline.lessons]
+    for lesson in lessons[:done]:
+        attempt = None
+        if lesson.quiz_id:
+            attempt = attempt_start(user=user, quiz=lesson.quiz, since=enrolment.started_at)
+            if attempt.is_in_progress:
+                answers = {
+                    row.position: full_marks_response(row.snapshot)
+                    for row in attempt.questions.all()
+                }
+                attempt = attempt_submit(
+                    attempt=attempt, version=attempt.version, responses=answers
+                )
+        lesson_complete(user=user, lesson=lesson, attempt=attempt)
