@@ -14,14 +14,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from branches.consent import MINIMUM_ACCEPTED_VERSION
+from branches import consent
 
 # Paths under /branches/ that are not branch dashboards.
 RESERVED_SLUGS = frozenset({"join", "privacy", "regions"})
 
 
-# A membership whose progress the branch's officers may see now (GDPR-01).
-SHARING = Q(shares_progress=True, consent_version__gte=MINIMUM_ACCEPTED_VERSION)
+def sharing_condition() -> Q:
+    """A membership whose progress the branch's officers may see now (GDPR-01).
+
+    Read at query time, so raising consent.MINIMUM_ACCEPTED_VERSION stops
+    older consents counting at once.
+    """
+    return Q(shares_progress=True, consent_version__gte=consent.MINIMUM_ACCEPTED_VERSION)
 
 
 def new_invite_code() -> str:
@@ -108,7 +113,7 @@ class RegionOfficer(models.Model):
 class MembershipQuerySet(models.QuerySet):
     def sharing(self):
         """Members whose progress their branch officers may see right now."""
-        return self.filter(SHARING)
+        return self.filter(sharing_condition())
 
 
 class Membership(models.Model):
@@ -144,7 +149,9 @@ class Membership(models.Model):
 
     @property
     def is_sharing(self):
-        return self.shares_progress and (self.consent_version or 0) >= MINIMUM_ACCEPTED_VERSION
+        return (
+            self.shares_progress and (self.consent_version or 0) >= consent.MINIMUM_ACCEPTED_VERSION
+        )
 
 
 class ConsentRecord(models.Model):

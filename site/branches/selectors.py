@@ -16,7 +16,14 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from branches.models import SHARING, Branch, Membership, Notice, Recommendation, Region
+from branches.models import (
+    Branch,
+    Membership,
+    Notice,
+    Recommendation,
+    Region,
+    sharing_condition,
+)
 from courses.models import Certificate, CertificateStatus, CoursePage, Enrolment, LessonCompletion
 from courses.models import Level as CourseLevel
 from courses.selectors import progress_by_course
@@ -194,7 +201,7 @@ class Headcount:
 def branch_headcount(branch) -> Headcount:
     figures = Membership.objects.filter(branch=branch).aggregate(
         members=Count("pk"),
-        sharing=Count("pk", filter=SHARING),
+        sharing=Count("pk", filter=sharing_condition()),
     )
     return Headcount(members=figures["members"], sharing=figures["sharing"])
 
@@ -344,13 +351,20 @@ def branch_dashboard(*, slug, viewed_by, params):
     }
 
 
-def member_detail(*, branch, viewed_by, membership_id):
+def member_detail(*, slug, viewed_by, membership_id):
     """One sharing member of the officer's branch; anyone else is a 404."""
-    branch_for_officer(slug=branch.slug, viewed_by=viewed_by)
+    branch = branch_for_officer(slug=slug, viewed_by=viewed_by)
     membership = sharing_members(branch).select_related("user").filter(pk=membership_id).first()
     if membership is None:
         raise Http404
-    return _member_record(membership)
+    return {"branch": branch, **_member_record(membership)}
+
+
+def member_export(*, slug, viewed_by, params):
+    """The branch, the filters and the rows an export of the member table holds."""
+    branch = branch_for_officer(slug=slug, viewed_by=viewed_by)
+    filters = MemberFilters.from_params(params, courses=live_courses())
+    return branch, filters, _member_rows(branch, filters)
 
 
 def _member_record(membership):
