@@ -207,14 +207,29 @@ def parse(argv):
         "--only", default="", help="comma-separated module names, e.g. pages,throughput"
     )
     parser.add_argument("--write", action="store_true", help=f"update {REPORT.name}")
+    parser.add_argument(
+        "--from-json", type=Path, help="measure nothing: print (and --write) a saved run"
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.duration < 1:
         parser.error("--runs and --duration must be at least 1")
     return args
 
 
+def from_json(path, *, write):
+    results = json.loads(path.read_text())
+    block = report_block(results)
+    print(block)
+    if write:
+        vendor = results["environment"]["database"].split()[0].lower()
+        write_report(REPORT, f"{vendor}-{results['dataset']}", block)
+    return 0
+
+
 def main(argv=None):
     args = parse(argv)
+    if args.from_json:
+        return from_json(args.from_json, write=args.write)
     wanted = [m for m in MODULES if not args.only or m.split(".")[-1] in args.only.split(",")]
     setup_django()
     from django.core.management import call_command

@@ -18,7 +18,9 @@ from tests.factories.courses import lessons_of, make_course
 
 pytestmark = pytest.mark.django_db
 
-CEILINGS = {"lesson": 22, "course": 23, "catalogue": 17, "dashboard": 14, "verify": 1}
+# The dashboard went from 14 to 18 queries with the branches app (5ed0783), which
+# added to it; BENCHMARKS.md's figures were measured before that.
+CEILINGS = {"lesson": 22, "course": 23, "catalogue": 17, "dashboard": 18, "verify": 1}
 
 
 def queries(client, url, **extra):
