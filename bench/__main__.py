@@ -36,6 +36,7 @@ MODULES = [
     "bench.page_weight",
     "bench.quiz_submit",
     "bench.certificate_pdf",
+    "bench.officer_dashboard",
     "bench.throughput",
 ]
 VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}

@@ -24,7 +24,7 @@ HEADER = [
     "Certificates",
     "Last lesson completed",
 ]
-CHUNK = 500
+CHUNK = 200
 
 
 def _values(row):
