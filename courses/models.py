@@ -299,7 +299,9 @@ class LessonPage(RoutablePageMixin, Page):
             return refusal
         lesson_visit(enrolment=access.enrolment, lesson=self)
         context = self.get_context(request)
-        context.update(lesson_context(user=request.user, lesson=self, request=request))
+        context.update(
+            lesson_context(user=request.user, lesson=self, course=access.course, request=request)
+        )
         return TemplateResponse(request, self.template, context)
 
     @path("complete/")

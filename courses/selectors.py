@@ -3,13 +3,15 @@ queries, however many modules, lessons or courses there are."""
 
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.utils.http import RFC3986_SUBDELIMS
 from wagtail.models import Page
 
 from courses.models import (
-    CourseIndexPage,
     CoursePage,
     Enrolment,
     LessonCompletion,
@@ -50,11 +52,33 @@ class Progress:
 
 @dataclass
 class ModuleOutline:
-    module: ModulePage
+    module: "ModulePage | OutlinePage"
     lessons: list
     items: list = field(default_factory=list)
     status: tuple = Status.NOT_STARTED
     progress: Progress | None = None
+
+
+@dataclass
+class OutlinePage:
+    """A module or lesson as the lesson page shows it, built from a plain row.
+
+    It answers `get_url()` like a page, so `_annotate` and templates treat
+    both alike; the URL is worked out once for the whole outline.
+    """
+
+    id: int
+    path: str
+    title: str
+    url: str
+    estimated_minutes: int | None = None
+
+    @property
+    def pk(self):
+        return self.id
+
+    def get_url(self, request=None):
+        return self.url
 
 
 def clean_search_query(raw):
@@ -257,24 +281,111 @@ class Access:
 
 
 def lesson_access(*, user, lesson):
-    """May this signed-in user open the lesson? Enrolled, and prerequisites met."""
-    course = course_for_lesson(lesson)
+    """May this signed-in user open the lesson? Enrolled, and prerequisites met.
+
+    An enrolled learner's course comes with the enrolment, with whether it has
+    live prerequisites at all: one query where there are none.
+    """
+    enrolment = (
+        Enrolment.objects.filter(user=user, course__path=lesson.path[: -2 * STEPLEN])
+        .select_related("course")
+        .annotate(
+            has_prerequisites=Exists(
+                CoursePage.objects.live().filter(required_by=OuterRef("course"))
+            )
+        )
+        .first()
+    )
+    course = enrolment.course if enrolment else course_for_lesson(lesson)
     if not course.live:
         return Access(False, course, reason="This course is not available.")
-    if missing_prerequisites(user=user, course=course):
+    if (enrolment is None or enrolment.has_prerequisites) and missing_prerequisites(
+        user=user, course=course
+    ):
         return Access(False, course, reason="Finish the courses this one needs first.")
-    enrolment = Enrolment.objects.filter(user=user, course=course).first()
     if enrolment is None:
         return Access(False, course, reason="Start the course to open its lessons.")
     return Access(True, course, enrolment)
 
 
-def lesson_context(*, user, lesson, request=None):
-    """Everything the lesson page shows around the body. `user=None` is a preview."""
-    course = course_for_lesson(lesson)
-    structure = course_structure(course)
+def _suffix_url(base_url, base_url_path, url_path):
+    """The URL of a page below another whose URL is known, as Wagtail would reverse it."""
+    below = quote(url_path[len(base_url_path) :], safe=RFC3986_SUBDELIMS + "/~:@")
+    if base_url.endswith("/"):
+        return base_url + below
+    return base_url + "/" + below.rstrip("/")  # WAGTAIL_APPEND_SLASH = False
+
+
+@dataclass
+class LessonOutline:
+    modules: list  # of ModuleOutline
+    completed: set  # ids of the outline's lessons the user completed
+    breadcrumbs: list  # (title, url) of each ancestor from the home page down
+    module: OutlinePage  # the lesson's module, even when it is not live (a preview)
+
+
+def lesson_outline(*, course, lesson, user, request=None):
+    """The course outline and the lesson's breadcrumbs, in one query of plain rows.
+
+    The live modules and lessons of the course, each lesson with whether the
+    user completed it, plus the lesson's ancestors (live or not) for the
+    breadcrumbs. Wagtail works out the course's URL; the rest are the course's
+    URL plus their path below it, so 100 lessons cost no more than 5.
+    """
+    crumb_paths = [lesson.path[: STEPLEN * depth] for depth in range(2, lesson.depth)]
+    outline_depths = [course.depth + 1, course.depth + 2]
+    in_outline = Q(live=True, path__startswith=course.path, depth__in=outline_depths)
+    completed = LessonCompletion.objects.filter(user=user, lesson_id=OuterRef("pk"))
+    rows = (
+        Page.objects.filter(Q(path__in=crumb_paths) | in_outline)
+        .annotate(
+            minutes=F("lessonpage__estimated_minutes"),
+            done=Exists(completed) if user is not None else Value(False),
+        )
+        .order_by("path")
+        .values(
+            "id", "path", "depth", "title", "url_path", "live", "content_type_id", "minutes", "done"
+        )
+    )
+    course_url = course.get_url(request)
+    module_type = ContentType.objects.get_for_model(ModulePage).pk
+    lesson_type = ContentType.objects.get_for_model(LessonPage).pk
+
+    def page(row):
+        if row["path"].startswith(course.path):
+            url = _suffix_url(course_url, course.url_path, row["url_path"])
+        else:
+            url = Page(id=row["id"], path=row["path"], url_path=row["url_path"]).get_url(request)
+        return OutlinePage(row["id"], row["path"], row["title"], url, row["minutes"])
+
+    crumbs, modules, completed_ids, parent = [], {}, set(), None
+    for row in rows:
+        if row["path"] in crumb_paths:
+            ancestor = page(row)
+            crumbs.append(("Home" if row["depth"] == 2 else row["title"], ancestor.url))
+            parent = ancestor
+        if not row["live"] or not row["path"].startswith(course.path):
+            continue
+        if row["depth"] == course.depth + 1 and row["content_type_id"] == module_type:
+            modules[row["path"]] = ModuleOutline(module=page(row), lessons=[])
+        elif row["depth"] == course.depth + 2 and row["content_type_id"] == lesson_type:
+            outline = modules.get(row["path"][:-STEPLEN])
+            if outline is not None:  # a lesson under an unpublished module does not count
+                outline.lessons.append(page(row))
+                if row["done"]:
+                    completed_ids.add(row["id"])
+    return LessonOutline(list(modules.values()), completed_ids, crumbs, parent)
+
+
+def lesson_context(*, user, lesson, course=None, request=None):
+    """Everything the lesson page shows around the body. `user=None` is a preview.
+
+    `course` is the lesson's course when the caller already has it (the access check).
+    """
+    course = course or course_for_lesson(lesson)
+    outline = lesson_outline(course=course, lesson=lesson, user=user, request=request)
+    structure, completed = outline.modules, outline.completed
     lessons = _lessons_in(structure)
-    completed = completed_lesson_ids(user=user, lesson_ids=[item.pk for item in lessons])
     _annotate(
         structure,
         completed=completed,
@@ -289,8 +400,9 @@ def lesson_context(*, user, lesson, request=None):
     )
     return {
         "course": course,
-        "module": module_outline.module if module_outline else lesson.get_parent(),
+        "module": outline.module,
         "module_outline": module_outline,
+        "breadcrumbs": outline.breadcrumbs,
         "previous_lesson": lessons[position - 1] if position else None,
         "next_lesson": (
             lessons[position + 1] if position is not None and position + 1 < len(lessons) else None
@@ -299,7 +411,6 @@ def lesson_context(*, user, lesson, request=None):
         "is_complete": lesson.pk in completed,
         "lesson_number": position + 1 if position is not None else None,
         "lesson_count": len(lessons),
-        "catalogue": CourseIndexPage.objects.live().first(),
     }
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from courses.models import Enrolment, LessonCompletion
+from courses.models import Enrolment, LessonCompletion, LessonPage
 from courses.services import enrolment_start, lesson_complete
 from tests.factories.courses import lessons_of, make_course
 
@@ -193,3 +193,30 @@ def test_catalogue_routing_finds_pages_and_404s_the_rest(client, rep):
         assert client.get(path).status_code == 404, path
     second.unpublish()
     assert client.get(second.url).status_code == 404
+
+
+def test_lesson_page_links_are_the_ones_wagtail_would_make(client, rep):
+    """The outline's URLs are worked out from the course's, not asked of each page."""
+    course = make_course(modules=2, lessons=2)
+    lessons = lessons_of(course)
+    module = lessons[0].get_parent()
+    module.add_child(
+        instance=LessonPage(title="Ünïcode", slug="ünïcode", estimated_minutes=5, body=[])
+    )
+    lessons[3].get_parent().specific.unpublish()  # its lessons leave the outline
+    enrolment_start(user=rep, course=course)
+    client.force_login(rep)
+    response = client.get(lessons[1].url)
+    html = response.content.decode()
+    in_module = list(LessonPage.objects.live().child_of(module).order_by("path"))
+    assert [item["href"] for item in response.context["module_outline"].items] == [
+        lesson.url for lesson in in_module
+    ]
+    assert "/%C3%BCn%C3%AFcode/" in in_module[-1].url
+    assert response.context["next_lesson"].url == in_module[2].url
+    assert response.context["lesson_count"] == 3
+    assert response.context["breadcrumbs"] == [
+        ("Home" if page.depth == 2 else page.title, page.url)
+        for page in lessons[1].get_ancestors().filter(depth__gte=2)
+    ]
+    assert f'href="{lessons[0].url}" rel="prev"' in html
