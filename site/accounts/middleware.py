@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
-from accounts.mfa import user_has_mfa, user_requires_mfa
+from accounts.mfa import account_access, user_has_mfa
 
 SESSION_STARTED = "knowhow_session_started"
 SESSION_SEEN = "knowhow_session_seen"
@@ -62,16 +62,14 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            request.user.is_authenticated
-            and not request.path.startswith(self.allowed_prefixes)
-            and user_requires_mfa(request.user)
-            and not user_has_mfa(request.user)
-        ):
-            messages.warning(
-                request,
-                "Your account can change what other people see, so it needs two-factor "
-                "authentication. Set it up to continue.",
-            )
-            return redirect("mfa_activate_totp")
+        if request.user.is_authenticated and not request.path.startswith(self.allowed_prefixes):
+            # Kept on the request for the header's Admin link (accounts_tags.may_access_admin).
+            request.account_access = account_access(request.user)
+            if request.account_access.requires_mfa and not user_has_mfa(request.user):
+                messages.warning(
+                    request,
+                    "Your account can change what other people see, so it needs two-factor "
+                    "authentication. Set it up to continue.",
+                )
+                return redirect("mfa_activate_totp")
         return self.get_response(request)
