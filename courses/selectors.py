@@ -2,7 +2,9 @@
 queries, however many modules, lessons or courses there are."""
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
@@ -64,18 +66,24 @@ class OutlinePage:
     """A module or lesson as the lesson page shows it, built from a plain row.
 
     It answers `get_url()` like a page, so `_annotate` and templates treat
-    both alike; the URL is worked out once for the whole outline.
+    both alike. The URL is worked out when first asked for: a lesson page
+    links to a dozen of a course's lessons, not all of them.
     """
 
     id: int
     path: str
     title: str
-    url: str
-    estimated_minutes: int | None = None
+    url_path: str
+    estimated_minutes: int | None
+    url_for: Callable[[str], str] = field(repr=False)  # url_path -> URL
 
     @property
     def pk(self):
         return self.id
+
+    @cached_property
+    def url(self):
+        return self.url_for(self.url_path)
 
     def get_url(self, request=None):
         return self.url
@@ -351,12 +359,15 @@ def lesson_outline(*, course, lesson, user, request=None):
     module_type = ContentType.objects.get_for_model(ModulePage).pk
     lesson_type = ContentType.objects.get_for_model(LessonPage).pk
 
+    def url_for(url_path):
+        if url_path.startswith(course.url_path):
+            return _suffix_url(course_url, course.url_path, url_path)
+        return Page(url_path=url_path).get_url(request)  # the home page and the catalogue
+
     def page(row):
-        if row["path"].startswith(course.path):
-            url = _suffix_url(course_url, course.url_path, row["url_path"])
-        else:
-            url = Page(id=row["id"], path=row["path"], url_path=row["url_path"]).get_url(request)
-        return OutlinePage(row["id"], row["path"], row["title"], url, row["minutes"])
+        return OutlinePage(
+            row["id"], row["path"], row["title"], row["url_path"], row["minutes"], url_for
+        )
 
     crumbs, modules, completed_ids, parent = [], {}, set(), None
     for row in rows:
@@ -386,17 +397,18 @@ def lesson_context(*, user, lesson, course=None, request=None):
     outline = lesson_outline(course=course, lesson=lesson, user=user, request=request)
     structure, completed = outline.modules, outline.completed
     lessons = _lessons_in(structure)
+    position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+    module_outline = next(
+        (module for module in structure if module.module.path == lesson.path[:-STEPLEN]), None
+    )
+    # The page lists the lessons of this module only.
     _annotate(
-        structure,
+        [module_outline] if module_outline else [],
         completed=completed,
         locked=False,
         current_lesson_id=lesson.pk,
         link=True,
         request=request,
-    )
-    position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
-    module_outline = next(
-        (outline for outline in structure if outline.module.path == lesson.path[:-STEPLEN]), None
     )
     return {
         "course": course,
