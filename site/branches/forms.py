@@ -80,7 +80,10 @@ class InviteForm(forms.Form):
         for email in emails:
             try:
                 validate_email(email)
-            except ValidationError:
+                # Django's validator lets through domains that cannot be sent to,
+                # such as one ending in a right-to-left override.
+                email.rpartition("@")[2].encode("idna")
+            except (ValidationError, UnicodeError):
                 bad.append(email)
         if bad:
             shown = ", ".join(bad[:3]) + (" and others" if len(bad) > 3 else "")
@@ -92,8 +95,29 @@ class InviteForm(forms.Form):
         return emails
 
 
+class _ShortIds:
+    """An id longer than any database integer is not a choice, rather than a
+    crash (SQLite raises OverflowError on it)."""
+
+    def clean(self, value):
+        values = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(v, str) and len(v) > 18 for v in values):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""}
+            )
+        return super().clean(value)
+
+
+class _CourseChoiceField(_ShortIds, forms.ModelChoiceField):
+    pass
+
+
+class _MemberChoiceField(_ShortIds, forms.ModelMultipleChoiceField):
+    pass
+
+
 class RecommendForm(forms.Form):
-    course = forms.ModelChoiceField(
+    course = _CourseChoiceField(
         queryset=None,
         label="Course",
         empty_label="Choose a course",
@@ -108,7 +132,7 @@ class RecommendForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who the course is for"},
     )
-    members = forms.ModelMultipleChoiceField(
+    members = _MemberChoiceField(
         queryset=None,
         required=False,
         label="Members",
@@ -133,7 +157,9 @@ class RecommendForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("audience") == "chosen" and not cleaned.get("members"):
+        chosen = cleaned.get("audience") == "chosen"
+        # An invalid choice already has its own message.
+        if chosen and not cleaned.get("members") and "members" not in self.errors:
             self.add_error("members", "Choose at least one member, or choose everyone")
         return cleaned
 

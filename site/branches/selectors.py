@@ -68,11 +68,14 @@ class MemberFilters:
         """Filters from a query string; anything unknown is ignored."""
         course_ids = {course.pk for course in courses}
         raw_course = params.get("course", "")
-        course_id = int(raw_course) if raw_course.isdigit() else None
+        # ASCII digits, and not too many: int() refuses "²" and 5,000-digit strings.
+        numeric = raw_course.isascii() and raw_course.isdigit() and len(raw_course) <= 18
+        course_id = int(raw_course) if numeric else None
         level = params.get("level", "")
         status = params.get("status", "")
         sort = params.get("sort", DEFAULT_SORT)
-        name = " ".join(params.get("name", "").split())[:100]
+        # PostgreSQL refuses a NUL character anywhere in a query.
+        name = " ".join(params.get("name", "").replace("\x00", "").split())[:100]
         return cls(
             course_id=course_id if course_id in course_ids else None,
             level=level if level in CourseLevel.values else "",

@@ -5,6 +5,8 @@ Officer views start from selectors.branch_for_officer, which is a 404 for
 anyone who is not an officer of that branch on this request (AC-02, AC-03).
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count
@@ -44,13 +46,18 @@ def member_dashboard(request):
 
 
 def join(request, code):
-    branch = Branch.objects.filter(invite_code=code).select_related("region").first()
+    # Codes are URL-safe base64; anything else (a NUL would crash PostgreSQL) is no code.
+    valid = re.fullmatch(r"[A-Za-z0-9_-]{1,32}", code) is not None
+    branch = (
+        Branch.objects.filter(invite_code=code).select_related("region").first() if valid else None
+    )
     if branch is None:
         raise Http404
     if Membership.objects.filter(user=request.user, branch=branch).exists():
         messages.info(request, f"You are already a member of {branch.name}.")
         return redirect("branches:privacy")
-    form = JoinForm(request.POST or None, branch=branch)
+    # Not `request.POST or None`: joining without ticking the box posts no field at all.
+    form = JoinForm(request.POST if request.method == "POST" else None, branch=branch)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_join(
