@@ -69,7 +69,7 @@ def _admins_only(request):
 
 def officer_list(request):
     _admins_only(request)
-    form = AppointForm(request.POST or None)
+    form = AppointForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["branch"]:

@@ -26,6 +26,11 @@ from courses.models import CoursePage
 from courses.selectors import learner_dashboard
 
 
+def _posted(request):
+    """The form data on POST (even when empty, so it shows errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _private(response):
     # Officer pages show members' records: never kept by a browser or proxy.
     patch_cache_control(response, private=True, no_store=True)
@@ -180,7 +185,7 @@ def export(request, slug, kind):
 def invite(request, slug):
     branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
     join_url = request.build_absolute_uri(reverse("branches:join", args=[branch.invite_code]))
-    form = InviteForm(request.POST or None)
+    form = InviteForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         sent = services.invitations_send(
             branch=branch, emails=form.cleaned_data["emails"], join_url=join_url, by=request.user
@@ -210,7 +215,7 @@ def recommend(request, slug):
         .order_by("display_name", "pk")
     )
     courses = CoursePage.objects.live().order_by("title")
-    form = RecommendForm(request.POST or None, courses=courses, members=members)
+    form = RecommendForm(_posted(request), courses=courses, members=members)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.recommendation_create(
@@ -235,7 +240,7 @@ def recommend(request, slug):
 
 def notices(request, slug):
     branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
-    form = NoticeForm(request.POST or None)
+    form = NoticeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.notice_create(
             branch=branch,

@@ -162,3 +162,16 @@ def test_queries_do_not_grow_with_members_or_courses(client, branch, officer):
     assert large == small <= 14
     filtered = _queries(client, dashboard_url(branch, course=first.pk, status="in_progress"))
     assert filtered == small
+
+
+@pytest.mark.parametrize("name", ["invite", "recommend", "notices"])
+def test_an_empty_post_shows_errors_and_writes_nothing(client, branch, officer, name):
+    from branches.models import Notice, Recommendation
+
+    client.force_login(officer)
+    response = client.post(reverse(f"branches:{name}", args=[branch.slug]), {})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert response.context["form"].errors
+    assert not Notice.objects.exists() and not Recommendation.objects.exists()
