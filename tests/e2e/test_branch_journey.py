@@ -203,6 +203,10 @@ def test_notice_and_recommendation_reach_a_rep_who_then_leaves(visit, rep_visit)
     submit(officer, "Post the notice")
     visit.assert_accessible()
     assert officer.get_by_text("Your notice is on members' dashboards.").is_visible()
+    posted = officer.get_by_role("heading", name=re.compile(r"^Posted \d+ \w+ \d{4} at \d\d:\d\d$"))
+    # Each Remove button names its notice, so two from one day are told apart.
+    remove_name = "Remove the notice p" + posted.inner_text()[1:]
+    assert officer.get_by_role("button", name=remove_name, exact=True).is_visible()
 
     follow(visit, "Recommend a course", subnav)
     officer.get_by_label("Course", exact=True).select_option(label=COURSE)
