@@ -13,6 +13,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Wording:
     version: int
+    # "{branch}" is replaced by the branch's name.
     question: str
     shared: tuple[str, ...]
     not_shared: tuple[str, ...]
@@ -22,7 +23,7 @@ class Wording:
 WORDINGS = {
     1: Wording(
         version=1,
-        question="Share your course progress and certificates with this branch's officers",
+        question="Share your course progress and certificates with the officers of {branch}",
         shared=(
             "your name as it appears on Knowhow",
             "which courses you have started and completed, and how far through each you are",

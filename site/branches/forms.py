@@ -35,7 +35,7 @@ class JoinForm(forms.Form):
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["share_progress"]
-        field.label = current_wording().question.replace("this branch", branch.name)
+        field.label = current_wording().question.format(branch=branch.name)
         field.help_text = consent_hint()
 
 

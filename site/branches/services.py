@@ -152,15 +152,28 @@ def notice_create(*, branch: Branch, body: str, show_until, by) -> Notice:
     )
 
 
+NOTICE_TAGS = frozenset({"p", "ul", "ol", "li", "b", "i", "a", "br"})
+_BLOCK_START = ("<p>", "<p ", "<ul", "<ol")
+
+
 def notice_html(text: str) -> str:
-    """Officers may type plain paragraphs or the few tags the hint lists."""
-    text = text.replace("\r\n", "\n").strip()
-    if "<" not in text:
-        paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-        text = "".join(
-            "<p>" + "<br>".join(escape(line) for line in p.split("\n")) + "</p>" for p in paragraphs
-        )
-    return sanitise_html(text)
+    """Officers type paragraphs separated by blank lines, optionally with the
+    few tags the hint lists. A notice sits under a heading on the dashboard,
+    so headings are not among them."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    plain = "<" not in text
+    blocks = []
+    for block in (b.strip() for b in text.split("\n\n")):
+        if not block:
+            continue
+        if not plain and block.lower().startswith(_BLOCK_START):
+            blocks.append(block)
+            continue
+        lines = [escape(line) if plain else line for line in block.split("\n")]
+        blocks.append("<p>" + "<br>".join(lines) + "</p>")
+    html = sanitise_html("".join(blocks), tags=NOTICE_TAGS)
+    # A list inside a paragraph is split out by the parser, leaving stubs.
+    return html.replace("<br></p>", "</p>").replace("<p></p>", "")
 
 
 def notice_delete(*, notice: Notice) -> None:

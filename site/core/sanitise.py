@@ -16,11 +16,14 @@ LINK_PROTOCOLS = frozenset({"http", "https", "mailto"})
 _EQUIVALENTS = {"strong": "b", "em": "i"}
 
 
-def sanitise_html(html: str) -> str:
-    """Return `html` with only Knowhow's rich-text tags and safe links left."""
+def sanitise_html(html: str, *, tags=RICH_TEXT_TAGS) -> str:
+    """Return `html` with only Knowhow's rich-text tags (or the subset `tags`
+    of them) and safe links left."""
+    if not set(tags) <= RICH_TEXT_TAGS:
+        raise ValueError(f"Not rich-text tags: {sorted(set(tags) - RICH_TEXT_TAGS)}")
     cleaned = bleach.clean(
         html or "",
-        tags=RICH_TEXT_TAGS | set(_EQUIVALENTS),
+        tags=set(tags) | set(_EQUIVALENTS),
         attributes=RICH_TEXT_ATTRIBUTES,
         protocols=LINK_PROTOCOLS,
         strip=True,

@@ -11,7 +11,7 @@ from branches.consent import CURRENT_VERSION, MINIMUM_ACCEPTED_VERSION, WORDINGS
 from tests.factories.branches import make_branch, make_member, make_officer
 
 PUBLISHED = {
-    1: "04dbf4a541529f65efabcf6b912b8e4b299921ee3a11f0105163a28ec7db7d98",
+    1: "d0676db0070f53b7223a25355a388b7b86e91d7774a333c0ccffa6836a981f0f",
 }
 
 

@@ -143,7 +143,7 @@ def test_the_join_page_asks_separately_and_is_unticked(client, rep, branch):
     assert box["type"] == "checkbox"
     assert "checked" not in box
     wording = current_wording()
-    assert "Share your course progress and certificates with Leeds Health's officers" in page
+    assert "Share your course progress and certificates with the officers of Leeds Health" in page
     for item in wording.shared + wording.not_shared:
         assert item in page
     assert wording.withdraw in page
