@@ -109,7 +109,9 @@ def test_officer_sees_a_consenting_rep_until_they_withdraw(visit, rep_visit):
     rep_signs_in(rep_visit)
     rep.goto(join_url)
     rep_visit.assert_accessible()
-    share = rep.get_by_label(f"Share your course progress and certificates with {BRANCH}'s")
+    share = rep.get_by_label(
+        f"Share your course progress and certificates with the officers of {BRANCH}"
+    )
     assert not share.is_checked()
     share.check()
     submit(rep, "Join the branch")
