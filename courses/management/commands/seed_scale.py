@@ -7,7 +7,8 @@ At --scale 1: 200,000 users, 50 courses of 4 modules x 5 lessons with a
 user), 5,000,000 lesson completions (25 per user; one user in ten finishes a
 course and holds its signed certificate), 500,000 submitted quiz attempts
 (2 or 3 per user, without their per-question rows) and, when the branches
-app is installed, 1,000 branches in 12 regions. --scale multiplies every
+app is installed, 1,000 branches in 12 regions with every user a member of one
+(three in four share their progress). --scale multiplies every
 count (courses: at least 5).
 
 Pages are created once through the page tree (bench.content); everything a
@@ -64,7 +65,11 @@ class Command(BaseCommand):
         done = self._step("enrolments and completions", lambda: self._learning(user_ids, courses))
         self._step("certificates", lambda: self._certificates(done))
         self._step("quiz attempts", lambda: self._attempts(user_ids, courses))
-        self._step("branches", lambda: self._branches(max(10, round(BRANCHES * scale))))
+        branch_ids = self._step(
+            "branches", lambda: self._branches(max(10, round(BRANCHES * scale)))
+        )
+        if branch_ids:
+            self._step("memberships", lambda: self._memberships(user_ids, branch_ids))
         self._step("ANALYZE", self._analyze)
         self.stdout.write(f"Done in {time.perf_counter() - started:.0f} s (scale {scale}).")
 
@@ -258,7 +263,7 @@ class Command(BaseCommand):
             )[0]
             for n in range(1, REGIONS + 1)
         ]
-        Branch.objects.bulk_create(
+        made = Branch.objects.bulk_create(
             (
                 Branch(
                     name=f"Scale branch {n}",
@@ -270,7 +275,37 @@ class Command(BaseCommand):
             ),
             batch_size=1_000,
         )
-        return count
+        return [branch.pk for branch in made]
+
+    def _memberships(self, user_ids, branch_ids):
+        """Every user in one branch; three in four share their progress."""
+        from branches.consent import CURRENT_VERSION
+
+        def rows():
+            for i, user_id in enumerate(user_ids):
+                shares = i % 4 != 3
+                joined = self._when()
+                yield (
+                    user_id,
+                    branch_ids[i % len(branch_ids)],
+                    joined,
+                    shares,
+                    CURRENT_VERSION,
+                    joined,
+                )
+
+        return self._copy(
+            "branches_membership",
+            [
+                "user_id",
+                "branch_id",
+                "joined_at",
+                "shares_progress",
+                "consent_version",
+                "consent_changed_at",
+            ],
+            rows(),
+        )
 
     def _analyze(self):
         with connection.cursor() as cursor:
