@@ -446,6 +446,17 @@ def _level_ordering():
     )
 
 
+def _lessons_within(courses, levels=2):
+    """Pages `levels` below `courses` only (lessons by default), as path
+    ranges a B-tree index can use:
+    reading every live lesson on the site made the catalogue and dashboard
+    grow with the catalogue (BENCHMARKS.md, "Scale")."""
+    ranges = Q()
+    for course in courses:
+        ranges |= Q(path__gt=course.path, path__lte=course.path + "Z" * (levels * STEPLEN))
+    return ranges
+
+
 def progress_by_course(*, user, courses):
     """Progress for many courses in two queries: live lessons, then completions."""
     by_path = {course.path: course.pk for course in courses}
@@ -453,7 +464,11 @@ def progress_by_course(*, user, courses):
         return {}
     depth = next(iter(courses)).depth
     lesson_course = {}
-    lessons = LessonPage.objects.live().filter(depth=depth + 2).values_list("id", "path")
+    lessons = (
+        LessonPage.objects.live()
+        .filter(_lessons_within(courses), depth=depth + 2)
+        .values_list("id", "path")
+    )
     for lesson_id, lesson_path in lessons:
         course_id = by_path.get(lesson_path[: depth * STEPLEN])
         if course_id is not None:
@@ -557,14 +572,16 @@ def _attach_continue_links(*, user, rows):
     depth = rows[0]["course"].depth
     lessons = (
         LessonPage.objects.live()
-        .filter(depth=depth + 2)
+        .filter(_lessons_within([row["course"] for row in rows]), depth=depth + 2)
         .order_by("path")
         .only("id", "path", "url_path", "title")
     )
     candidates = [lesson for lesson in lessons if lesson.path[: depth * STEPLEN] in by_path]
     # A lesson under an unpublished module does not count.
     live_modules = set(
-        ModulePage.objects.live().filter(depth=depth + 1).values_list("path", flat=True)
+        ModulePage.objects.live()
+        .filter(_lessons_within([row["course"] for row in rows], levels=1), depth=depth + 1)
+        .values_list("path", flat=True)
     )
     candidates = [lesson for lesson in candidates if lesson.path[:-STEPLEN] in live_modules]
     done = completed_lesson_ids(user=user, lesson_ids=[lesson.pk for lesson in candidates])
