@@ -16,7 +16,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
-from branches.models import Branch, BranchOfficer, Region, RegionOfficer
+from branches.models import Branch, BranchOfficer, Membership, Region, RegionOfficer
 from branches.services import membership_join, notice_create, recommendation_create
 from core.management.commands.seed_demo import DEMO_PASSWORD, work_through
 
@@ -54,10 +54,12 @@ class Command(BaseCommand):
         # Thirty demo members earn certificates; their emails would bury the console.
         with override_settings(EMAIL_BACKEND=QUIET), transaction.atomic():
             self._seed()
+        members = Membership.objects.filter(branch__slug=BRANCH[1])
         self.stdout.write(
             f"  Branch officer    {OFFICER[0]:<24} created\n"
             f"  Region officer    {REGION_OFFICER[0]:<24} created\n"
-            "  Demo branch       Northshire Health Branch, 30 members (22 share their progress)"
+            f"  Demo branch       {BRANCH[0]}: {members.count()} members, "
+            f"{members.sharing().count()} sharing their progress"
         )
 
     def _account(self, email, name):
