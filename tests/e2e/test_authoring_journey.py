@@ -40,7 +40,10 @@ def sign_out(visit):
 
 def submit_for_review(page):
     page.get_by_role("button", name="More actions").click()
-    page.get_by_role("button", name=re.compile(r"Submit to Reviewer approval")).click()
+    # Wait for the form's own navigation: load state alone is already "loaded"
+    # before the POST starts, and the test then raced the save on a busy machine.
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"Submit to Reviewer approval")).click()
     page.wait_for_load_state()
 
 
