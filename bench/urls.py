@@ -8,5 +8,6 @@ from config.urls import urlpatterns as site_urlpatterns
 urlpatterns = [
     path("bench/floor/", views.floor, name="bench_floor"),
     path("bench/bare-lesson/<path:lesson_path>", views.bare_lesson, name="bench_bare_lesson"),
+    path("bench/plain-lesson/<path:lesson_path>", views.plain_lesson, name="bench_plain_lesson"),
     *site_urlpatterns,
 ]
