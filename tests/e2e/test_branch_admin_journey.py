@@ -1,0 +1,83 @@
+"""An administrator sets up a region and a branch and appoints its officer in
+the Wagtail admin; the officer's next request reaches the dashboard, and after
+removal it does not (issue 6; AC-03, LOG-01)."""
+
+import re
+
+import pytest
+
+from branches.models import Branch, BranchOfficer
+from tests.e2e.conftest import Visit
+from tests.e2e.helpers import sign_in
+from tests.factories import UserFactory
+from tests.factories.branches import make_region, with_mfa
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def officer_visit(browser, live_server):
+    """A second browser, with its own cookies, for the officer."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    tab = Visit(page, live_server.url)
+    yield tab
+    tab.assert_no_third_party_requests()
+    context.close()
+
+
+def test_administrator_creates_a_branch_and_appoints_then_removes_an_officer(visit, officer_visit):
+    admin = UserFactory(display_name="Ada Admin", is_superuser=True, is_staff=True)
+    secret = with_mfa(admin)
+    officer = UserFactory(email="coordinator@example.org", display_name="Cora Coordinator")
+    region = make_region("Wales")
+    page = visit.page
+    sign_in(visit, admin, secret)
+
+    visit.goto("/admin/branches/new/")
+    page.fill("#id_name", "Cardiff Libraries")
+    page.fill("#id_slug", "cardiff-libraries")
+    page.select_option("#id_region", label="Wales")
+    page.fill("#id_employer", "Cardiff Council")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"^(Create|Save)$")).first.click()
+    branch = Branch.objects.get(slug="cardiff-libraries")
+    assert branch.region == region
+    visit.assert_accessible()  # the branch list
+
+    visit.goto("/admin/officers/")
+    # An address with no account is refused, and nothing is written.
+    page.fill("#id_email", "nobody@example.org")
+    page.select_option("#id_branch", label="Cardiff Libraries")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Appoint").click()
+    assert page.get_by_text("No active account has this email address.").is_visible()
+    assert not BranchOfficer.objects.exists()
+    visit.assert_accessible()
+
+    page.fill("#id_email", "Coordinator@Example.org")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Appoint").click()
+    assert BranchOfficer.objects.filter(branch=branch, user=officer).exists()
+    assert page.get_by_role("cell", name="Cora Coordinator (coordinator@example.org)").is_visible()
+
+    # The officer (with an authenticator app) reaches the dashboard on their next request.
+    officer_secret = with_mfa(officer)
+    officer_page = officer_visit.page
+    sign_in(officer_visit, officer, officer_secret)
+    officer_visit.goto("/branches/cardiff-libraries/")
+    assert officer_page.get_by_role("heading", level=1, name="Cardiff Libraries").is_visible()
+
+    with page.expect_navigation():
+        page.get_by_role(
+            "button", name="Remove coordinator@example.org from Cardiff Libraries"
+        ).click()
+    assert not BranchOfficer.objects.exists()
+    response = officer_page.goto(visit.base_url + "/branches/cardiff-libraries/")
+    assert response.status == 404
+
+    # Both role changes are in the site history.
+    visit.goto("/admin/reports/site-history/")
+    assert page.get_by_text("Officer appointed").first.is_visible()
+    assert page.get_by_text("Officer role removed").first.is_visible()
