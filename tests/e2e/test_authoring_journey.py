@@ -45,6 +45,8 @@ def submit_for_review(page):
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile(r"Submit to Reviewer approval")).click()
     page.wait_for_load_state()
+    refused = page.get_by_text(re.compile("could not be (created|saved)"))
+    assert refused.count() == 0, page.locator("main").inner_text()[:2000]
 
 
 def add_page(visit, parent_id, model, fields):
@@ -53,6 +55,19 @@ def add_page(visit, parent_id, model, fields):
     visit.assert_accessible()
     for selector, value in fields:
         page.fill(selector, value)
+    # Wagtail fills the slug from the title in the browser; under load its
+    # script can miss a title typed straight after the page loads, and the
+    # page is then refused for want of a slug. Fill it the same way if so.
+    page.evaluate(
+        """() => {
+            const slug = document.querySelector('#id_slug');
+            const title = document.querySelector('#id_title');
+            if (slug && title && !slug.value) {
+                slug.value = title.value.toLowerCase().replace(/[^a-z0-9]+/g, '-')
+                    .replace(/^-+|-+$/g, '');
+            }
+        }"""
+    )
     return page
 
 
