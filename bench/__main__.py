@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import ROOT, setup_django
+
 REPORT = ROOT / "BENCHMARKS.md"
 MODULES = [
     "bench.pages",
@@ -52,16 +53,6 @@ class Context:
     database_url: str = ""
     fixtures: object = None
     volumes: dict = field(default_factory=dict)
-
-
-def setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    for path in (str(ROOT / "site"), str(ROOT)):
-        if path not in sys.path:
-            sys.path.insert(0, path)
-    import django
-
-    django.setup()
 
 
 def database_url(connection):

@@ -13,9 +13,9 @@ from courses.models import (
     CourseLearningOutcome,
     CoursePage,
     LessonPage,
-    ModulePage,
     Topic,
 )
+from tests.factories.courses import add_modules
 
 PARAGRAPH = (
     "An algorithm at work is a set of rules a computer follows to decide something "
@@ -108,19 +108,7 @@ def add_course(*, slug, title, modules, lessons, topic=None, level="introductory
     )
     course.learning_outcomes = [CourseLearningOutcome(text="Explain your rights")]
     catalogue().add_child(instance=course)
-    for m in range(1, modules + 1):
-        module = ModulePage(title=f"Module {m}", slug=f"module-{m}", summary=f"Module {m}.")
-        course.add_child(instance=module)
-        for n in range(1, lessons + 1):
-            module.add_child(
-                instance=LessonPage(
-                    title=f"Lesson {m}.{n}",
-                    slug=f"lesson-{m}-{n}",
-                    summary="What this lesson covers.",
-                    estimated_minutes=5,
-                    body=lesson_body(f"Lesson {m}.{n}"),
-                )
-            )
+    add_modules(course, modules=modules, lessons=lessons, body=lesson_body)
     return course
 
 

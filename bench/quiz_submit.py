@@ -22,7 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import ROOT, setup_django
+
 REPORT = ROOT / "BENCHMARKS.md"
 QUESTIONS = 20
 QUERY_LIMIT = 25
@@ -33,16 +34,6 @@ VENDOR_BLOCK = re.compile(
     r"<!-- quiz-submit:(\w+):start -->\n.*?<!-- quiz-submit:\1:end -->\n", re.DOTALL
 )
 VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-
-
-def setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    for path in (str(ROOT / "site"), str(ROOT)):
-        if path not in sys.path:
-            sys.path.insert(0, path)
-    import django
-
-    django.setup()
 
 
 def percentile(ordered, percent):

@@ -155,16 +155,12 @@ def _annotated(memberships):
     )
 
 
-def member_rows(*, branch, viewed_by, filters: MemberFilters):
+def _member_rows(branch, filters):
     """Sharing members of the branch, with their figures, filtered and sorted.
 
-    A queryset: the page slices it, the export iterates it.
+    A queryset: the page slices it, the export iterates it. Callers have
+    checked the viewer with branch_for_officer.
     """
-    branch_for_officer(slug=branch.slug, viewed_by=viewed_by)
-    return _member_rows(branch, filters)
-
-
-def _member_rows(branch, filters):
     rows = _annotated(sharing_members(branch))
     if filters.name:
         rows = rows.filter(user__display_name__icontains=filters.name)
@@ -243,13 +239,8 @@ class CourseBar:
         return self.completed_width
 
 
-def course_completion(*, branch, viewed_by, headcount: Headcount):
-    """Per course: how many sharing members completed it and how many are part way."""
-    branch_for_officer(slug=branch.slug, viewed_by=viewed_by)
-    return _course_completion(branch, headcount)
-
-
 def _course_completion(branch, headcount):
+    """Per course: how many sharing members completed it and how many are part way."""
     sharing_users = sharing_members(branch).values("user_id")
     figures = (
         Enrolment.objects.filter(user__in=sharing_users, course__live=True)
@@ -308,13 +299,8 @@ def _by_month(queryset, field, since):
     return counts
 
 
-def progress_over_time(*, branch, viewed_by, today=None):
-    """Lessons and courses completed by sharing members, month by month."""
-    branch_for_officer(slug=branch.slug, viewed_by=viewed_by)
-    return _progress_over_time(branch, today)
-
-
 def _progress_over_time(branch, today=None):
+    """Lessons and courses completed by sharing members, month by month."""
     today = today or timezone.localdate()
     months = [_month_start(today, back) for back in range(MONTHS_SHOWN - 1, -1, -1)]
     since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
@@ -360,7 +346,7 @@ def member_detail(*, slug, viewed_by, membership_id):
     membership = sharing_members(branch).select_related("user").filter(pk=membership_id).first()
     if membership is None:
         raise Http404
-    return {"branch": branch, **_member_record(membership)}
+    return {"branch": branch, **member_record(membership)}
 
 
 def member_export(*, slug, viewed_by, params):
@@ -370,7 +356,9 @@ def member_export(*, slug, viewed_by, params):
     return branch, filters, _member_rows(branch, filters)
 
 
-def _member_record(membership):
+def member_record(membership):
+    """What the branch's officers can see of a sharing member: the officer's
+    member page, and the member's own privacy page, show the same."""
     user = membership.user
     enrolments = list(
         Enrolment.objects.filter(user=user, course__live=True)
@@ -390,11 +378,6 @@ def _member_record(membership):
         "certificates": certificates,
         "last_activity": last.completed_at if last else None,
     }
-
-
-def own_record_as_shared(*, membership):
-    """What the branch's officers can see of this member, for the privacy page."""
-    return _member_record(membership)
 
 
 def memberships_of(*, user):

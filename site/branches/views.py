@@ -120,7 +120,7 @@ def privacy(request):
         {
             "membership": m,
             "form": forms_by_id[m.pk],
-            "record": selectors.own_record_as_shared(membership=m) if m.is_sharing else None,
+            "record": selectors.member_record(m) if m.is_sharing else None,
         }
         for m in memberships
     ]
@@ -152,7 +152,6 @@ def dashboard(request, slug):
     context = selectors.branch_dashboard(slug=slug, viewed_by=request.user, params=request.GET)
     filters = context["filters"]
     context["query"] = urlencode(filters.as_query())
-    context["export_query"] = context["query"]
     context["status_choices"] = selectors.MemberStatus.CHOICES
     context["sort_choices"] = [(key, label) for key, (label, _) in selectors.SORTS.items()]
     context["levels"] = CoursePage._meta.get_field("level").choices

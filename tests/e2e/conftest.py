@@ -9,6 +9,7 @@ a missing browser is an error, so CI can never pass without them.
 import os
 import shutil
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -173,13 +174,28 @@ class Visit:
         assert not blocked, "\n".join(blocked)
 
 
-@pytest.fixture
-def visit(browser, live_server):
+@contextmanager
+def _tab(browser, base_url):
+    """A phone-sized tab in a browser context of its own (its own cookies),
+    checked afterwards for off-host requests and CSP violations."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    tab = Visit(page, live_server.url)
+    tab = Visit(page, base_url)
     yield tab
     tab.assert_no_third_party_requests()
     tab.assert_no_csp_violations()
     context.close()
+
+
+@pytest.fixture
+def visit(browser, live_server):
+    with _tab(browser, live_server.url) as tab:
+        yield tab
+
+
+@pytest.fixture
+def second_visit(browser, live_server):
+    """A second person in the same journey, signed in separately."""
+    with _tab(browser, live_server.url) as tab:
+        yield tab

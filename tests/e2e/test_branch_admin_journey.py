@@ -7,7 +7,6 @@ import re
 import pytest
 
 from branches.models import Branch, BranchOfficer
-from tests.e2e.conftest import Visit
 from tests.e2e.helpers import sign_in
 from tests.factories import UserFactory
 from tests.factories.branches import make_region, with_mfa
@@ -16,15 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def officer_visit(browser, live_server):
+def officer_visit(second_visit):
     """A second browser, with its own cookies, for the officer."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    tab = Visit(page, live_server.url)
-    yield tab
-    tab.assert_no_third_party_requests()
-    context.close()
+    return second_visit
 
 
 def test_administrator_creates_a_branch_and_appoints_then_removes_an_officer(visit, officer_visit):

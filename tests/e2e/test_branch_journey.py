@@ -9,7 +9,6 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import Visit
 from tests.e2e.helpers import totp_now
 from tests.factories import PASSWORD, UserFactory
 from tests.factories.branches import (
@@ -36,16 +35,9 @@ CSV_HEADER = [
 
 
 @pytest.fixture
-def rep_visit(browser, live_server):
+def rep_visit(second_visit):
     """A second browser, with its own cookies, for the rep."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    tab = Visit(page, live_server.url)
-    yield tab
-    tab.assert_no_third_party_requests()
-    tab.assert_no_csp_violations()
-    context.close()
+    return second_visit
 
 
 def submit(page, name):

@@ -61,20 +61,26 @@ def make_course(
     if prerequisites:
         course.prerequisites.set(prerequisites)
         course.save_revision().publish() if live else course.save()
+    add_modules(course, modules=modules, lessons=lessons)
+    return course
+
+
+def add_modules(course, *, modules, lessons, body=lambda name: lesson_body(f"{name} text.")):
+    """Live modules "Module m" under `course`, each of lessons "Lesson m.n";
+    `body(name)` gives a lesson's body."""
     for m in range(1, modules + 1):
         module = ModulePage(title=f"Module {m}", slug=f"module-{m}", summary=f"Module {m}.")
         course.add_child(instance=module)
-        for lesson_number in range(1, lessons + 1):
+        for n in range(1, lessons + 1):
             module.add_child(
                 instance=LessonPage(
-                    title=f"Lesson {m}.{lesson_number}",
-                    slug=f"lesson-{m}-{lesson_number}",
+                    title=f"Lesson {m}.{n}",
+                    slug=f"lesson-{m}-{n}",
                     summary="What this lesson covers.",
                     estimated_minutes=5,
-                    body=lesson_body(f"Lesson {m}.{lesson_number} text."),
+                    body=body(f"Lesson {m}.{n}"),
                 )
             )
-    return course
 
 
 def lessons_of(course):
