@@ -9,6 +9,10 @@ from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 from tests.e2e.helpers import totp_now
 from tests.factories import PASSWORD, UserFactory
 
+# Wagtail's minimap toggle on its page editor: a target under 24 px with a
+# neighbour too close for axe's target-size rule in Chromium 156 (upstream).
+MINIMAP_TOGGLE = "#w-minimap-toggle"
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
@@ -52,7 +56,7 @@ def submit_for_review(page):
 def add_page(visit, parent_id, model, fields):
     page = visit.page
     page.goto(f"{visit.base_url}/admin/pages/add/courses/{model}/{parent_id}/")
-    visit.assert_accessible()
+    visit.assert_accessible(exclude=[MINIMAP_TOGGLE])
     for selector, value in fields:
         page.fill(selector, value)
     # Wagtail fills the slug from the title in the browser; under load its
@@ -135,8 +139,9 @@ def test_educator_writes_reviewer_publishes_rep_sees_it(visit):
     for item in (course, module, lesson):
         page.goto(f"{visit.base_url}/admin/pages/{item.pk}/edit/")
         # Wagtail's Draftail editor inside a StreamField block is a textbox
-        # with no accessible name: upstream markup, recorded in docs/decisions.md.
-        visit.assert_accessible(exclude=[".DraftEditor-root .notranslate"])
+        # with no accessible name, and the minimap's toggle is smaller than
+        # 24 px with a neighbour too close: upstream markup (docs/decisions.md).
+        visit.assert_accessible(exclude=[".DraftEditor-root .notranslate", MINIMAP_TOGGLE])
         page.get_by_role("button", name="More actions").click()
         with page.expect_navigation():
             page.get_by_role("button", name="Approve and Publish", exact=True).click()
