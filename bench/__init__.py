@@ -1,6 +1,7 @@
 """The benchmark suite (issue #8); `python -m bench` runs it (bench/__main__.py)."""
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -16,3 +17,16 @@ def setup_django():
     import django
 
     django.setup()
+
+
+REDIS_URL = "redis://127.0.0.1:6379/1"
+
+
+def redis_answers():
+    """Is Redis at REDIS_URL's address (production's cache) there to measure with?"""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False

@@ -25,26 +25,18 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from bench import REDIS_URL, redis_answers
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 CONNECTIONS = 4
 WARMUP_SECONDS = 2
-REDIS_URL = "redis://127.0.0.1:6379/1"
 
 
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _redis_answers():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def _get(port, path, headers=None):
@@ -76,7 +68,7 @@ def server_env(ctx, static_root):
         DJANGO_LOG_LEVEL="WARNING",
         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "site")]),
     )
-    if _redis_answers():
+    if redis_answers():
         env["REDIS_URL"] = REDIS_URL
     return env
 

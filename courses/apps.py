@@ -6,3 +6,8 @@ class CoursesConfig(AppConfig):
 
     name = "courses"
     verbose_name = "Courses"
+
+    def ready(self):
+        from courses import page_cache
+
+        page_cache.connect()

@@ -21,7 +21,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -51,6 +51,30 @@ class Topic(index.Indexed, models.Model):
         super().save(*args, **kwargs)
 
 
+class TreeViewRestrictions:
+    """Wagtail's view-restriction lookup in one query instead of two.
+
+    The restrictions on a page are those on it and its ancestors, an alias
+    answering for its source. Wagtail reads the ancestors, then their
+    restrictions; but an ancestor's path is a prefix of the page's own, so
+    one query finds both the restrictions on those paths and those on the
+    sources of any aliases among them. Every lesson page view runs this.
+
+    Editors may limit a page to signed-in people or to groups, not put it
+    behind a shared password: learners are signed in already, and a password
+    passed round a branch is no secret (docs/decisions.md).
+    """
+
+    private_page_options = ["login", "groups"]
+
+    def get_view_restrictions(self):
+        paths = [self.path[: self.steplen * depth] for depth in range(1, self.depth + 1)]
+        sources = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of")
+        return PageViewRestriction.objects.filter(
+            models.Q(page__path__in=paths, page__alias_of__isnull=True) | models.Q(page__in=sources)
+        )
+
+
 class Level(models.TextChoices):
     INTRODUCTORY = "introductory", "Introductory"
     INTERMEDIATE = "intermediate", "Intermediate"
@@ -65,7 +89,7 @@ class CompletionRule(models.TextChoices):
     )
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(TreeViewRestrictions, Page):
     """The catalogue at /courses/: filter by topic and level, search by text."""
 
     introduction = models.TextField(blank=True)
@@ -109,7 +133,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(TreeViewRestrictions, RoutablePageMixin, Page):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="courses")
     level = models.CharField(max_length=20, choices=Level.choices, db_index=True)
     summary = models.TextField(help_text="One to three sentences for the catalogue card.")
@@ -224,7 +248,7 @@ class CourseLearningOutcome(Orderable):
         return self.text
 
 
-class ModulePage(Page):
+class ModulePage(TreeViewRestrictions, Page):
     summary = models.TextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("summary")]
@@ -242,7 +266,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(TreeViewRestrictions, RoutablePageMixin, Page):
     summary = models.TextField(blank=True, help_text="One sentence: what this lesson covers.")
     estimated_minutes = models.PositiveIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(600)]
@@ -300,7 +324,7 @@ class LessonPage(RoutablePageMixin, Page):
         lesson_visit(enrolment=access.enrolment, lesson=self)
         context = self.get_context(request)
         context.update(
-            lesson_context(user=request.user, lesson=self, course=access.course, request=request)
+            lesson_context(user=request.user, lesson=self, access=access, request=request)
         )
         return TemplateResponse(request, self.template, context)
 

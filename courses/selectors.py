@@ -5,6 +5,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +14,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, 
 from django.utils.http import RFC3986_SUBDELIMS
 from wagtail.models import Page
 
+from courses import page_cache
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -286,34 +288,54 @@ class Access:
     course: CoursePage
     enrolment: Enrolment | None = None
     reason: str = ""
+    view: "LearnerCourse | None" = None  # what the lesson page shows around the body
+
+
+class LearnerCourse(NamedTuple):
+    """What a lesson page reads of its course for one learner."""
+
+    course: CoursePage
+    has_prerequisites: bool  # live ones, met or not
+    outline_rows: list  # of OUTLINE_ROW, for lesson_outline
+
+
+def learner_course(*, user, lesson):
+    """The lesson's course as this learner sees it, kept in the cache until a
+    page or the learner's progress changes (courses.page_cache): one round trip
+    to the cache and no query on most lesson pages."""
+
+    def read():
+        course = course_for_lesson(lesson)
+        return LearnerCourse(
+            course=course,
+            has_prerequisites=CoursePage.objects.live().filter(required_by=course).exists(),
+            outline_rows=_outline_rows(course=course, user=user),
+        )
+
+    return page_cache.get_or_compute(
+        f"course:{user.pk}:{lesson.path[: -2 * STEPLEN]}", read, learner_id=user.pk
+    )
 
 
 def lesson_access(*, user, lesson):
     """May this signed-in user open the lesson? Enrolled, and prerequisites met.
 
-    An enrolled learner's course comes with the enrolment, with whether it has
-    live prerequisites at all: one query where there are none.
+    The course, whether it has live prerequisites and the outline the lesson
+    page then shows come from the learner's view of it (learner_course), so
+    most lesson pages make one query here, for the enrolment.
     """
-    enrolment = (
-        Enrolment.objects.filter(user=user, course__path=lesson.path[: -2 * STEPLEN])
-        .select_related("course")
-        .annotate(
-            has_prerequisites=Exists(
-                CoursePage.objects.live().filter(required_by=OuterRef("course"))
-            )
-        )
-        .first()
-    )
-    course = enrolment.course if enrolment else course_for_lesson(lesson)
+    view = learner_course(user=user, lesson=lesson)
+    course = view.course
     if not course.live:
         return Access(False, course, reason="This course is not available.")
-    if (enrolment is None or enrolment.has_prerequisites) and missing_prerequisites(
+    enrolment = Enrolment.objects.filter(user=user, course=course).first()
+    if (enrolment is None or view.has_prerequisites) and missing_prerequisites(
         user=user, course=course
     ):
         return Access(False, course, reason="Finish the courses this one needs first.")
     if enrolment is None:
         return Access(False, course, reason="Start the course to open its lessons.")
-    return Access(True, course, enrolment)
+    return Access(True, course, enrolment, view=view)
 
 
 def _suffix_url(base_url, base_url_path, url_path):
@@ -332,29 +354,56 @@ class LessonOutline:
     module: OutlinePage  # the lesson's module, even when it is not live (a preview)
 
 
-def lesson_outline(*, course, lesson, user, request=None):
-    """The course outline and the lesson's breadcrumbs, in one query of plain rows.
+# What lesson_outline reads of each page: plain values, small to keep in the cache.
+OUTLINE_ROW = (
+    "id",
+    "path",
+    "depth",
+    "title",
+    "url_path",
+    "live",
+    "content_type_id",
+    "minutes",
+    "done",
+)
 
-    The live modules and lessons of the course, each lesson with whether the
-    user completed it, plus the lesson's ancestors (live or not) for the
-    breadcrumbs. Wagtail works out the course's URL; the rest are the course's
-    URL plus their path below it, so 100 lessons cost no more than 5.
-    """
-    crumb_paths = [lesson.path[: STEPLEN * depth] for depth in range(2, lesson.depth)]
-    outline_depths = [course.depth + 1, course.depth + 2]
-    in_outline = Q(live=True, path__startswith=course.path, depth__in=outline_depths)
+
+def _outline_rows(*, course, user):
+    """The course's ancestors, all its modules and its live lessons, as plain
+    rows in tree order, each lesson with whether `user` completed it."""
+    ancestor_paths = [course.path[: STEPLEN * depth] for depth in range(2, course.depth + 1)]
+    below = Q(path__startswith=course.path) & (
+        Q(depth=course.depth + 1) | Q(live=True, depth=course.depth + 2)
+    )
     completed = LessonCompletion.objects.filter(user=user, lesson_id=OuterRef("pk"))
-    rows = (
-        Page.objects.filter(Q(path__in=crumb_paths) | in_outline)
+    return list(
+        Page.objects.filter(Q(path__in=ancestor_paths) | below)
         .annotate(
             minutes=F("lessonpage__estimated_minutes"),
             done=Exists(completed) if user is not None else Value(False),
         )
         .order_by("path")
-        .values(
-            "id", "path", "depth", "title", "url_path", "live", "content_type_id", "minutes", "done"
-        )
+        .values_list(*OUTLINE_ROW)
     )
+
+
+def lesson_outline(*, course, lesson, user, request=None, view=None):
+    """The course outline and the lesson's breadcrumbs, from one query of plain rows.
+
+    The live modules and lessons of the course, each lesson with whether the
+    user completed it, plus the lesson's ancestors (live or not) for the
+    breadcrumbs. Wagtail works out the course's URL; the rest are the course's
+    URL plus their path below it, so 100 lessons cost no more than 5. A
+    learner's rows are kept in the cache until a page or their progress
+    changes (learner_course), so most lesson pages make no query here.
+    `view` is that learner's view when the caller has it (the access check).
+    """
+    if user is None:  # a preview
+        rows = _outline_rows(course=course, user=None)
+    else:
+        rows = (view or learner_course(user=user, lesson=lesson)).outline_rows
+
+    crumb_paths = [lesson.path[: STEPLEN * depth] for depth in range(2, lesson.depth)]
     course_url = course.get_url(request)
     module_type = ContentType.objects.get_for_model(ModulePage).pk
     lesson_type = ContentType.objects.get_for_model(LessonPage).pk
@@ -364,37 +413,40 @@ def lesson_outline(*, course, lesson, user, request=None):
             return _suffix_url(course_url, course.url_path, url_path)
         return Page(url_path=url_path).get_url(request)  # the home page and the catalogue
 
-    def page(row):
-        return OutlinePage(
-            row["id"], row["path"], row["title"], row["url_path"], row["minutes"], url_for
-        )
-
     crumbs, modules, completed_ids, parent = [], {}, set(), None
-    for row in rows:
-        if row["path"] in crumb_paths:
-            ancestor = page(row)
-            crumbs.append(("Home" if row["depth"] == 2 else row["title"], ancestor.url))
-            parent = ancestor
-        if not row["live"] or not row["path"].startswith(course.path):
+    for pk, path, depth, title, url_path, live, content_type, minutes, done in rows:
+        if path in crumb_paths:
+            parent = OutlinePage(pk, path, title, url_path, minutes, url_for)
+            crumbs.append(("Home" if depth == 2 else title, parent.url))
+        if not live or depth <= course.depth:
             continue
-        if row["depth"] == course.depth + 1 and row["content_type_id"] == module_type:
-            modules[row["path"]] = ModuleOutline(module=page(row), lessons=[])
-        elif row["depth"] == course.depth + 2 and row["content_type_id"] == lesson_type:
-            outline = modules.get(row["path"][:-STEPLEN])
+        if depth == course.depth + 1 and content_type == module_type:
+            modules[path] = ModuleOutline(
+                module=OutlinePage(pk, path, title, url_path, minutes, url_for), lessons=[]
+            )
+        elif depth == course.depth + 2 and content_type == lesson_type:
+            outline = modules.get(path[:-STEPLEN])
             if outline is not None:  # a lesson under an unpublished module does not count
-                outline.lessons.append(page(row))
-                if row["done"]:
-                    completed_ids.add(row["id"])
+                outline.lessons.append(OutlinePage(pk, path, title, url_path, minutes, url_for))
+                if done:
+                    completed_ids.add(pk)
     return LessonOutline(list(modules.values()), completed_ids, crumbs, parent)
 
 
-def lesson_context(*, user, lesson, course=None, request=None):
+def lesson_context(*, user, lesson, access=None, request=None):
     """Everything the lesson page shows around the body. `user=None` is a preview.
 
-    `course` is the lesson's course when the caller already has it (the access check).
+    `access` is the access check's answer when the caller has it: its course
+    and the learner's view of it are not read again.
     """
-    course = course or course_for_lesson(lesson)
-    outline = lesson_outline(course=course, lesson=lesson, user=user, request=request)
+    course = access.course if access else course_for_lesson(lesson)
+    outline = lesson_outline(
+        course=course,
+        lesson=lesson,
+        user=user,
+        request=request,
+        view=access.view if access else None,
+    )
     structure, completed = outline.modules, outline.completed
     lessons = _lessons_in(structure)
     position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.selectors import passed_quiz_ids, quiz_status
+from courses import page_cache
 from courses.certificates import certificate_issue
 from courses.models import CompletionRule, CoursePage, Enrolment, LessonCompletion, LessonPage
 from courses.selectors import course_for_lesson, live_lesson_ids, missing_prerequisites
@@ -143,6 +144,7 @@ def course_retake(*, user, course: CoursePage) -> Enrolment:
             raise CannotRetake(course.title)
         lessons = LessonPage.objects.descendant_of(course).values_list("pk", flat=True)
         LessonCompletion.objects.filter(user=user, lesson_id__in=list(lessons)).delete()
+        page_cache.progress_changed(user.pk)
         enrolment.started_at = timezone.now()
         enrolment.completed_at = None
         enrolment.last_lesson = None

@@ -19,6 +19,7 @@ PUBLIC_ROUTES = {
     # Redirects to allauth's sign-in and reset pages (AUTH-05).
     "admin/login/",
     "^admin/password_reset/",
+    "_util/login/",
     # allauth: signing in, signing up, verifying and resetting.
     "accounts/login/",
     "accounts/logout/",

@@ -71,5 +71,12 @@ if settings.DEBUG:
 # Wagtail serves the public pages (home, and later the catalogue). Page-level
 # privacy is Wagtail's; pages that need a signed-in learner check it in serve().
 urlpatterns += [
+    # Wagtail's page privacy sends visitors here to sign in; its hook looks
+    # this name up for every restricted page, even with WAGTAIL_FRONTEND_LOGIN_URL set.
+    path(
+        "_util/login/",
+        login_not_required(QueryPreservingRedirect.as_view(pattern_name="account_login")),
+        name="wagtailcore_login",
+    ),
     re_path(r"^((?:[\w\-]+/)*)$", login_not_required(wagtail_views.serve), name="wagtail_serve"),
 ]

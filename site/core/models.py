@@ -21,5 +21,7 @@ class HomePage(Page):
 
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+    # Signed in or in these groups, never a shared password (docs/decisions.md).
+    private_page_options = ["login", "groups"]
 
     template = "core/home_page.html"

@@ -281,6 +281,8 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # One sign-in path (AUTH-05): the admin sends people to allauth, and Wagtail's
 # own password and email forms are switched off.
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Where a page limited to signed-in people or to groups sends a visitor.
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
