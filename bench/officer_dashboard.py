@@ -155,6 +155,7 @@ def run(ctx):
     def url(branch, name="branches:dashboard"):
         return reverse(name, args=[branch.slug])
 
+    on_postgresql = connection.vendor == "postgresql"
     big_page, small_page = time_requests(
         [Request(client, url(big)), Request(client, url(small))], runs=max(ctx.runs // 4, 10)
     )
@@ -165,8 +166,14 @@ def run(ctx):
             "median_ms": big_page.median_ms,
             "p95_ms": round(big_page.p95_ms, 1),
             "queries": big_page.queries,
-            "target": f"< {DASHBOARD_TARGET_MS} ms; queries as for {SMALL}",
-            "ok": big_page.median_ms < DASHBOARD_TARGET_MS
+            # The time target is issue #6's, for PostgreSQL (production);
+            # on SQLite only the queries are held to it.
+            "target": (
+                f"< {DASHBOARD_TARGET_MS} ms; queries as for {SMALL}"
+                if on_postgresql
+                else f"queries as for {SMALL} (time: PostgreSQL only)"
+            ),
+            "ok": (big_page.median_ms < DASHBOARD_TARGET_MS or not on_postgresql)
             and big_page.queries == small_page.queries,
         },
         {
