@@ -42,7 +42,25 @@ def sign_out(visit):
     page.wait_for_url(visit.base_url + "/")
 
 
+def fill_missing_slug(page):
+    """Wagtail fills the slug (on the Promote tab) from the title in the
+    browser; under load its script can miss a title typed straight after the
+    page loads, or clear the slug again when it starts, and the page is then
+    refused for want of one. Fill it the same way, just before submitting."""
+    page.evaluate(
+        """() => {
+            const slug = document.querySelector('#id_slug');
+            const title = document.querySelector('#id_title');
+            if (slug && title && !slug.value) {
+                slug.value = title.value.toLowerCase().replace(/[^a-z0-9]+/g, '-')
+                    .replace(/^-+|-+$/g, '');
+            }
+        }"""
+    )
+
+
 def submit_for_review(page):
+    fill_missing_slug(page)
     page.get_by_role("button", name="More actions").click()
     # Wait for the form's own navigation: load state alone is already "loaded"
     # before the POST starts, and the test then raced the save on a busy machine.
@@ -59,19 +77,6 @@ def add_page(visit, parent_id, model, fields):
     visit.assert_accessible(exclude=[MINIMAP_TOGGLE])
     for selector, value in fields:
         page.fill(selector, value)
-    # Wagtail fills the slug from the title in the browser; under load its
-    # script can miss a title typed straight after the page loads, and the
-    # page is then refused for want of a slug. Fill it the same way if so.
-    page.evaluate(
-        """() => {
-            const slug = document.querySelector('#id_slug');
-            const title = document.querySelector('#id_title');
-            if (slug && title && !slug.value) {
-                slug.value = title.value.toLowerCase().replace(/[^a-z0-9]+/g, '-')
-                    .replace(/^-+|-+$/g, '');
-            }
-        }"""
-    )
     return page
 
 
