@@ -129,7 +129,7 @@ class _Load:
             revision = page.latest_revision if page is not None else None
             if revision is not None and revision.user_id:
                 when = fmt.long_date(revision.created_at.date())
-                reason += f" (last saved by {revision.user} on {when})"
+                reason += f"; last saved by {revision.user} on {when}"
             return reason
         if page is not None:
             if not page.live:
@@ -143,6 +143,16 @@ class _Load:
             if page.scheduled_revision:
                 return "has a scheduled revision"
         return "update"
+
+    def _deleted(self, kind, key, title, course):
+        """A page the loader made once (a record or a released file says so) that is no
+        longer there: someone deleted it, and it is not made again."""
+        if (kind, key) not in self.known:
+            return False
+        self.report.edited.append(
+            ReportItem(kind, key, title, course, reason="deleted from the site; not made again")
+        )
+        return True
 
     def _item(self, kind, key, obj, title, course, reason=""):
         url = self.urls.get_edit_url(obj) or ""
@@ -183,7 +193,7 @@ class _Load:
             revision = page.save_revision(log_action=log_action)
         except ValidationError as exc:
             raise CatalogueError(f"{where}: {_messages(exc)}") from exc
-        revision.publish(log_action=log_action)
+        revision.publish()
 
     def _save_file(self, document, filename, content):
         document.file.save(filename, ContentFile(content), save=False)
@@ -209,7 +219,7 @@ class _Load:
                 self._added("question", key, question, key, course, fetch)
             return
         self.questions[key] = question
-        wanted = digests.digest(digests._question_state(fields))
+        wanted = digests.digest(digests.question_fields_state(fields))
         decision = self._decide("question", key, digests.question_state(question), wanted)
         if not self._outcome(decision, "question", key, question, key, course):
             return
@@ -371,12 +381,17 @@ class _Load:
         for m, module_data in enumerate(data["modules"], start=1):
             module_slug = module_slugs[m - 1]
             module = modules.get(module_slug)
+            key = f"{slug}/{module_slug}"
+            if module is None and self._deleted("module", key, module_data["title"], slug):
+                for lesson_data in module_data["lessons"]:  # any moved elsewhere
+                    if lesson_data["slug"] in lessons:
+                        self.sync_lesson(data, lesson_data, lessons[lesson_data["slug"]], wanted)
+                continue
             if module is None:
                 module = self.create_module(data, course, module_data, m)
                 _place(module, module_slugs[m:], modules)
                 modules[module_slug] = module
                 continue
-            key = f"{slug}/{module_slug}"
             decision = self._decide(
                 "module", key, digests.module_state(module), wanted[("module", key)], page=module
             )
@@ -396,6 +411,11 @@ class _Load:
             siblings = {page.slug: page for page in LessonPage.objects.child_of(module)}
             for n, lesson_data in enumerate(module_data["lessons"]):
                 lesson = lessons.get(lesson_data["slug"])
+                lesson_key = f"{slug}/{lesson_data['slug']}"
+                if lesson is None and self._deleted(
+                    "lesson", lesson_key, lesson_data["title"], slug
+                ):
+                    continue
                 if lesson is None:
                     lesson = self.create_lesson(data, module, lesson_data)
                     _place(lesson, lesson_slugs[n + 1 :], siblings)

@@ -17,9 +17,9 @@ digest is one the loader wrote (CatalogueRecord) or one of a released version
 of the files (HISTORY_FILE, for databases made before the records existed)
 still holds the loader's text.
 
-Change a state's shape only by adding a field that is left out when it is
-empty: a digest computed before must stay the same, or every item loaded
-before looks edited (and is then left alone, never overwritten).
+Change a state's shape only with care: the same content must keep the same
+digest, or every item loaded before looks edited (and is then left alone,
+never overwritten). A new field must be left out of the state when empty.
 """
 
 import hashlib
@@ -114,7 +114,7 @@ def _quiz_state(fields, *, questions):
     }
 
 
-def _question_state(fields):
+def question_fields_state(fields):
     return {
         **fields,
         "marks": _money(fields["marks"]),
@@ -186,7 +186,7 @@ def file_items(data: dict) -> list[FileItem]:
                         FileItem(
                             "question",
                             question["key"],
-                            _question_state(fmt.question_fields(question)),
+                            question_fields_state(fmt.question_fields(question)),
                         )
                     )
     return items
@@ -243,7 +243,7 @@ def quiz_state(quiz) -> dict:
 
 
 def question_state(question) -> dict:
-    return _question_state(
+    return question_fields_state(
         {
             "kind": question.kind,
             "title": question.title,

@@ -160,6 +160,13 @@ def _check_quiz(where, quiz):
                 raise CatalogueError(f"{question['key']}: answer must be true or false")
         else:
             _require(question["key"], question, *needed)
+            values = _list(question["key"], question[needed[0]], needed[0])
+            fields = {"options": ("text",), "pairs": ("left", "right")}.get(needed[0])
+            for v, value in enumerate(values, start=1):
+                if fields:
+                    _require(f"{question['key']} {needed[0]} {v}", value, *fields)
+                elif not isinstance(value, (str, int, float)):
+                    raise CatalogueError(f"{question['key']} {needed[0]} {v}: expected text")
 
 
 def _check_change_notes(name, data):

@@ -270,6 +270,16 @@ def test_loader_sanitises_rich_text(tmp_path):
             ),
             "q1: missing options",
         ),
+        (
+            MINIMAL.replace(
+                "        estimated_minutes: 2\n",
+                "        estimated_minutes: 2\n"
+                "        quiz:\n          questions:\n            - key: q1\n"
+                "              type: matching\n              stem: Match them.\n"
+                "              pairs: [{left: A}]\n",
+            ),
+            "q1 pairs 1: missing right",
+        ),
     ],
 )
 def test_bad_files_give_a_clear_error_and_write_nothing(tmp_path, text, message):

@@ -347,18 +347,33 @@ def test_the_command_lists_what_it_did(old_site):
     assert "Left alone because they were edited since the loader wrote them:" in out
     edited = old_site["edited"]
     assert (
-        f"  fixture-basics: lesson page “A letter to send” /admin/pages/{edited.pk}/edit/ "
-        "(changed since the loader wrote it (last saved by Ed Educator on " in out
+        "  fixture-basics: lesson page “A letter to send”\n"
+        f"      http://testserver/admin/pages/{edited.pk}/edit/ "
+        "(changed since the loader wrote it; last saved by Ed Educator on " in out
     )
     assert "Catalogue: 0 courses created with 0 quizzes; 7 items updated, 4 added, 1 left" in out
-    assert "merge the file's changes by hand" in out
+    assert "1 item left alone because someone edited it: compare it with its course" in out
+    # Asked for more, it names every item it wrote, with where to find it in the admin.
+    # (Loading the old files again takes the loader's own text back: it wrote both.)
+    back = catalogue_load(directory=OLD, history={})
+    assert "fixture-basics/what-personal-data-is" in titles(back.updated)
+    assert "fixture-basics/complaining" in titles(back.not_in_files)
+    detail = _call(NEW, verbosity=2)
+    q1 = Question.objects.get(key="fx-basics-q1")
+    assert "question “fx-basics-q1” http://testserver/admin/snippets/" in detail
+    assert f"/{q1.pk}/" in detail
+    first = lesson("what-personal-data-is")
+    assert (
+        f"lesson page “What personal data is” http://testserver/admin/pages/{first.pk}/edit/"
+        in detail
+    )
 
 
-def _call(directory):
+def _call(directory, **options):
     from io import StringIO
 
     out = StringIO()
-    call_command("load_catalogue", directory=str(directory), stdout=out)
+    call_command("load_catalogue", directory=str(directory), stdout=out, **options)
     return out.getvalue()
 
 
@@ -372,6 +387,17 @@ def test_a_lesson_removed_from_the_file_is_listed_not_deleted(old_site, tmp_path
     assert titles(report.not_in_files) == ["fixture-next/requests-for-members"]
     assert lesson("requests-for-members").live
     assert lesson("member-requests").live
+
+
+@pytest.mark.django_db
+def test_a_page_an_educator_deleted_is_not_made_again(old_site):
+    lesson("requests-for-members").delete()
+    report = catalogue_load(directory=NEW, history={})
+    deleted = [item for item in report.edited if item.key == "fixture-next/requests-for-members"]
+    assert [item.reason for item in deleted] == ["deleted from the site; not made again"]
+    assert not LessonPage.objects.filter(slug="requests-for-members").exists()
+    # A lesson new in the file is still made: the loader has never written it.
+    assert lesson("special-category-data").live
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.catalogue import CATALOGUE_DIR, CatalogueError, LoadReport, catalogue_load
@@ -14,20 +15,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--directory", default=str(CATALOGUE_DIR))
 
-    def handle(self, *args, directory, **options):
+    def handle(self, *args, directory, verbosity, **options):
         try:
             report = catalogue_load(directory=Path(directory))
         except CatalogueError as exc:
             raise CommandError(f"{exc}\nNothing was written.") from exc
-        for line in report_lines(report):
+        for line in report_lines(report, every_item=verbosity > 1):
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(summary(report)))
         if report.edited:
+            many = len(report.edited) != 1
             self.stdout.write(
                 self.style.WARNING(
-                    f"{len(report.edited)} item{'s' if len(report.edited) != 1 else ''} "
-                    "left alone because someone edited them: compare each with its course "
-                    "file and merge the file's changes by hand."
+                    f"{len(report.edited)} item{'s' if many else ''} left alone because "
+                    f"someone edited {'them' if many else 'it'}: compare "
+                    f"{'each' if many else 'it'} with its course file and merge the file's "
+                    "changes by hand."
                 )
             )
 
@@ -36,26 +39,37 @@ def _by_course(items):
     courses = {}
     for item in items:
         courses.setdefault(item.course, []).append(item)
-    return courses.items()
+    return sorted(courses.items())
 
 
-def report_lines(report: LoadReport):
+def _url(item):
+    if not item.url:
+        return ""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + item.url
+
+
+def report_lines(report: LoadReport, *, every_item=False):
+    """The report as lines: one per course, then each item an educator must look at."""
     for slug in report.created:
         yield f"  created    {slug}"
-    for slug, items in _by_course(report.updated):
-        yield f"  updated    {slug}: {LoadReport.counts(items)}"
-    for slug, items in _by_course(report.added):
-        yield f"  added      {slug}: {LoadReport.counts(items)}"
+    for label, items in (("updated", report.updated), ("added", report.added)):
+        for slug, course_items in _by_course(items):
+            yield f"  {label:<10} {slug}: {LoadReport.counts(course_items)}"
+            if every_item:
+                for item in course_items:
+                    yield f"               {item.kind_name} “{item.title}” {_url(item)}"
     for slug in report.unchanged:
         yield f"  unchanged  {slug}"
     if report.edited:
         yield "Left alone because they were edited since the loader wrote them:"
         for item in report.edited:
-            yield f"  {item.course}: {item.kind_name} “{item.title}” {item.url} ({item.reason})"
+            yield f"  {item.course}: {item.kind_name} “{item.title}”"
+            yield f"      {_url(item)} ({item.reason})"
     if report.not_in_files:
         yield "In the site but no longer in the course files (left as they are):"
         for item in report.not_in_files:
-            yield f"  {item.course}: {item.kind_name} “{item.title}” {item.url}"
+            yield f"  {item.course}: {item.kind_name} “{item.title}”"
+            yield f"      {_url(item)}"
 
 
 def summary(report: LoadReport) -> str:
