@@ -200,12 +200,10 @@ def _check_change_notes(name, data):
                     f"{entry_where}: each change is one line of text, got {line!r} "
                     "(put a line that contains ': ' in quotes)"
                 )
-            if "\n" in line.strip():
-                raise CatalogueError(f"{entry_where}: each change must fit on one line")
-        if previous is not None and date >= previous:
+        if previous is not None and date > previous:
             raise CatalogueError(
-                f"{entry_where}: {date.isoformat()} is not older than the entry before it "
-                "(newest first, one entry per date)"
+                f"{entry_where}: {date.isoformat()} is newer than the entry before it "
+                "(newest first)"
             )
         previous = date
     if notes[0]["date"] != data["last_reviewed"]:
@@ -227,14 +225,18 @@ def change_notes_text(notes) -> str:
     """The change notes as CoursePage.change_notes holds them.
 
     The old single string is kept as it is. Dated entries become a paragraph
-    each: the date on its own line, then "- " and one change a line.
+    each: the date on its own line, then "- " and one change a line (a change
+    written over several lines is joined into one).
     """
     if notes is None:
         return ""
     if isinstance(notes, str):
         return notes
     return "\n\n".join(
-        "\n".join([long_date(entry["date"])] + [f"- {line.strip()}" for line in entry["changes"]])
+        "\n".join(
+            [long_date(entry["date"])]
+            + [f"- {' '.join(line.split())}" for line in entry["changes"]]
+        )
         for entry in notes
     )
 

@@ -239,8 +239,8 @@ def test_loader_sanitises_rich_text(tmp_path):
             r"newest entry \(2026-12-04\) must have the last_reviewed date \(2026-12-05\)",
         ),
         (
-            MINIMAL.replace("  - date: 2026-11-25", "  - date: 2026-12-04"),
-            "entry 2: 2026-12-04 is not older than the entry before it",
+            MINIMAL.replace("  - date: 2026-11-25", "  - date: 2026-12-24"),
+            "entry 2: 2026-12-24 is newer than the entry before it",
         ),
         (
             MINIMAL.replace("  - date: 2026-11-25", "  - date: 2026-11-31"),

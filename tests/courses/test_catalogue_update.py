@@ -303,7 +303,7 @@ def media_files():
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (_notes_out_of_order, "entry 2: 2026-12-25 is not older than the entry before it"),
+        (_notes_out_of_order, "entry 2: 2026-12-25 is newer than the entry before it"),
         (_unknown_question_type, "fx-basics-q5: unknown question type 'essay'"),
         (
             _block_too_long_in_an_updated_lesson,
