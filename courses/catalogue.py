@@ -378,6 +378,7 @@ class _Load:
             )
         }
         module_slugs = [fmt.module_slug(module, m) for m, module in enumerate(data["modules"], 1)]
+        moves = []  # (page, parent, the slugs the file puts after it)
         for m, module_data in enumerate(data["modules"], start=1):
             module_slug = module_slugs[m - 1]
             module = modules.get(module_slug)
@@ -389,7 +390,7 @@ class _Load:
                 continue
             if module is None:
                 module = self.create_module(data, course, module_data, m)
-                _place(module, module_slugs[m:], modules)
+                moves.append((module.pk, course.pk, module_slugs[m:]))
                 modules[module_slug] = module
                 continue
             decision = self._decide(
@@ -408,7 +409,6 @@ class _Load:
                     _fetch_page(module.pk, digests.module_state),
                 )
             lesson_slugs = [lesson["slug"] for lesson in module_data["lessons"]]
-            siblings = {page.slug: page for page in LessonPage.objects.child_of(module)}
             for n, lesson_data in enumerate(module_data["lessons"]):
                 lesson = lessons.get(lesson_data["slug"])
                 lesson_key = f"{slug}/{lesson_data['slug']}"
@@ -418,11 +418,14 @@ class _Load:
                     continue
                 if lesson is None:
                     lesson = self.create_lesson(data, module, lesson_data)
-                    _place(lesson, lesson_slugs[n + 1 :], siblings)
-                    siblings[lesson.slug] = lesson
+                    moves.append((lesson.pk, module.pk, lesson_slugs[n + 1 :]))
                     continue
                 self.sync_lesson(data, lesson_data, lesson, wanted)
         self._sync_course_page(data, course, by_slug, wanted[("course", slug)])
+        # New pages were added at the end of their parent; put them in their place last,
+        # since a move renumbers the tree paths of the pages read before it.
+        for page_pk, parent_pk, following in moves:
+            _place(page_pk, parent_pk, following)
         in_files = set(module_slugs)
         for module_slug, module in modules.items():
             if module_slug not in in_files:
@@ -578,12 +581,15 @@ def _template_documents(lesson) -> list:
     return [child.value["document"] for child in lesson.body if child.block_type == "template"]
 
 
-def _place(page, following_slugs, siblings):
-    """Move a page just added at the end of its parent to before the first sibling the
-    file puts after it."""
+def _place(page_pk, parent_pk, following_slugs):
+    """Move a page added at the end of its parent to before the first sibling the file
+    puts after it, reading both afresh (earlier moves renumber the paths)."""
+    from wagtail.models import Page
+
+    siblings = {page.slug: page for page in Page.objects.get(pk=parent_pk).get_children()}
     for slug in following_slugs:
         if slug in siblings:
-            page.move(siblings[slug], pos="left")
+            Page.objects.get(pk=page_pk).move(siblings[slug], pos="left")
             return
 
 

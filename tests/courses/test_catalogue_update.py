@@ -126,11 +126,16 @@ def test_untouched_items_get_the_new_text_and_edited_ones_are_left_and_listed(ol
         "fixture-basics/a-letter-to-send",  # the quiz: one question fewer
         "fixture-basics/a-letter-to-send/1",  # the template document
         "fixture-basics/asking-for-a-copy",  # the quiz: a new question
+        "fixture-basics/asking-for-a-copy",  # the lesson
         "fixture-basics/what-personal-data-is",
         "fx-basics-q1",
         "fx-basics-q3",
     ]
-    assert titles(report.updated, "lesson") == ["fixture-basics/what-personal-data-is"]
+    assert titles(report.updated, "lesson") == [
+        "fixture-basics/asking-for-a-copy",  # after a new lesson was put before it
+        "fixture-basics/what-personal-data-is",
+    ]
+    assert Page.find_problems() == ([], [], [], [], [])  # the page tree is sound
     assert titles(report.added) == [
         "fixture-basics/complaining",
         "fixture-basics/module-3",
@@ -339,7 +344,7 @@ def test_a_bad_new_file_writes_nothing(old_site, tmp_path, edit, message):
 def test_the_command_lists_what_it_did(old_site):
     out = _call(NEW)
     assert (
-        "  updated    fixture-basics: 1 course page, 1 lesson page, 2 quizzes, 2 questions" in out
+        "  updated    fixture-basics: 1 course page, 2 lesson pages, 2 quizzes, 2 questions" in out
     )
     assert "1 template document" in out
     assert "  added      fixture-basics: 1 module page, 2 lesson pages, 1 question" in out
@@ -351,7 +356,7 @@ def test_the_command_lists_what_it_did(old_site):
         f"      http://testserver/admin/pages/{edited.pk}/edit/ "
         "(changed since the loader wrote it; last saved by Ed Educator on " in out
     )
-    assert "Catalogue: 0 courses created with 0 quizzes; 7 items updated, 4 added, 1 left" in out
+    assert "Catalogue: 0 courses created with 0 quizzes; 8 items updated, 4 added, 1 left" in out
     assert "1 item left alone because someone edited it: compare it with its course" in out
     # Asked for more, it names every item it wrote, with where to find it in the admin.
     # (Loading the old files again takes the loader's own text back: it wrote both.)
