@@ -111,8 +111,8 @@ class _Load:
         self.urls = AdminURLFinder()
         self.questions = {}  # key → bank Question
         self.records = []  # (kind, key, digest or a function giving the state)
-        self.new_files = []  # storage names written (deleted again if the run fails)
-        self.old_files = []  # storage names replaced (deleted once the run commits)
+        self.new_files = []  # (storage, name) written: deleted again if the run fails
+        self.old_files = []  # (storage, name, bytes) replaced: put back if the run fails
         self.touched = set()  # course slugs where something was written
 
     # Deciding ---------------------------------------------------------------
@@ -284,13 +284,16 @@ class _Load:
         if not self._outcome(decision, "template", key, document, document.title, course):
             return
         document_fields = fmt.template_fields(block, course_title=course_title)
-        old = (document.file.storage, document.file.name)
+        # The old file goes first, so the new one can take its name (a learner downloads
+        # it under that name); it is put back if the run fails.
+        storage, name = document.file.storage, document.file.name
+        self.old_files.append((storage, name, digests.document_bytes(document)))
+        storage.delete(name)
         document.title = document_fields["title"]
         self._save_file(document, document_fields["filename"], document_fields["content"])
         document.file_size = None  # Wagtail works these out again when asked
         document.file_hash = ""
         document.save()
-        self.old_files.append(old)
         self._updated(
             "template",
             key,
@@ -727,10 +730,12 @@ def catalogue_load(*, directory: Path = CATALOGUE_DIR, history=None) -> LoadRepo
                 if data["slug"] in existing and data["slug"] not in run.touched
             ]
             run.write_records()
-            for storage, name in run.old_files:
-                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     except BaseException:
-        for storage, name in run.new_files if run else []:
-            storage.delete(name)
+        if run is not None:
+            for storage, name in run.new_files:
+                storage.delete(name)
+            for storage, name, content in run.old_files:
+                if content is not None:
+                    storage.save(name, ContentFile(content))
         raise
     return report

@@ -116,6 +116,7 @@ def test_untouched_items_get_the_new_text_and_edited_ones_are_left_and_listed(ol
     q1 = Question.objects.get(key="fx-basics-q1")
     kept_option_ids = {o.text: o.pk for o in q1.options.all() if o.text != "Article 99"}
     letter = Document.objects.get(title__startswith="Subject access request letter")
+    letter_file = letter.file.name
 
     report = catalogue_load(directory=NEW, history={})
 
@@ -194,8 +195,9 @@ def test_untouched_items_get_the_new_text_and_edited_ones_are_left_and_listed(ol
     options = {o.text: o.pk for o in q1.options.all()}
     assert set(options) == {"Article 15", "Article 17", "Article 5"}
     assert {text: options[text] for text in kept_option_ids} == kept_option_ids
-    # The template document has the new text under the same document.
+    # The template document has the new text under the same document and file name.
     letter.refresh_from_db()
+    assert letter.file.name == letter_file
     with letter.file.open("rb") as handle:
         assert b"Signed:" in handle.read()
 
