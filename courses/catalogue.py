@@ -89,6 +89,9 @@ class LoadReport:
     edited: list = field(default_factory=list)  # ReportItems left alone: edited since
     not_in_files: list = field(default_factory=list)  # pages the files no longer have
     unchanged_items: int = 0
+    # Edited by someone, but the file says nothing the loader has not written before:
+    # there is nothing to merge, so they are counted, not listed.
+    edited_quietly: int = 0
 
     @staticmethod
     def counts(items) -> str:
@@ -124,7 +127,11 @@ class _Load:
             self.records.append((kind, key, current))
             self.report.unchanged_items += 1
             return "unchanged"
-        if current not in self.known.get((kind, key), ()):
+        known = self.known.get((kind, key), ())
+        if current not in known:
+            if wanted in known:
+                self.report.edited_quietly += 1
+                return "quiet"
             reason = "changed since the loader wrote it"
             revision = page.latest_revision if page is not None else None
             if revision is not None and revision.user_id:
@@ -144,11 +151,15 @@ class _Load:
                 return "has a scheduled revision"
         return "update"
 
-    def _deleted(self, kind, key, title, course):
+    def _deleted(self, kind, key, title, course, wanted):
         """A page the loader made once (a record or a released file says so) that is no
-        longer there: someone deleted it, and it is not made again."""
+        longer there: someone deleted it, and it is not made again (listed only when the
+        file has something new for it)."""
         if (kind, key) not in self.known:
             return False
+        if wanted in self.known[(kind, key)]:
+            self.report.edited_quietly += 1
+            return True
         self.report.edited.append(
             ReportItem(kind, key, title, course, reason="deleted from the site; not made again")
         )
@@ -160,7 +171,7 @@ class _Load:
 
     def _outcome(self, decision, kind, key, obj, title, course):
         """Report a decision; True when the item is to be updated."""
-        if decision == "unchanged":
+        if decision in ("unchanged", "quiet"):
             return False
         if decision == "update":
             return True
@@ -386,7 +397,9 @@ class _Load:
             module_slug = module_slugs[m - 1]
             module = modules.get(module_slug)
             key = f"{slug}/{module_slug}"
-            if module is None and self._deleted("module", key, module_data["title"], slug):
+            if module is None and self._deleted(
+                "module", key, module_data["title"], slug, wanted[("module", key)]
+            ):
                 for lesson_data in module_data["lessons"]:  # any moved elsewhere
                     if lesson_data["slug"] in lessons:
                         self.sync_lesson(data, lesson_data, lessons[lesson_data["slug"]], wanted)
@@ -416,7 +429,7 @@ class _Load:
                 lesson = lessons.get(lesson_data["slug"])
                 lesson_key = f"{slug}/{lesson_data['slug']}"
                 if lesson is None and self._deleted(
-                    "lesson", lesson_key, lesson_data["title"], slug
+                    "lesson", lesson_key, lesson_data["title"], slug, wanted[("lesson", lesson_key)]
                 ):
                     continue
                 if lesson is None:

@@ -397,14 +397,38 @@ def test_a_lesson_removed_from_the_file_is_listed_not_deleted(old_site, tmp_path
 
 
 @pytest.mark.django_db
-def test_a_page_an_educator_deleted_is_not_made_again(old_site):
+def test_a_page_an_educator_deleted_is_not_made_again(old_site, tmp_path):
     lesson("requests-for-members").delete()
-    report = catalogue_load(directory=NEW, history={})
+    # The file has nothing new for it: nothing to say.
+    quiet = catalogue_load(directory=NEW, history={})
+    assert "fixture-next/requests-for-members" not in titles(quiet.edited)
+    assert quiet.edited_quietly == 1
+    # The file corrects it: the educator is told, and it is still not made again.
+    directory = copy_new(tmp_path)
+    path = directory / "fixture-next.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("help members write", "help members to write"), "utf-8")
+    report = catalogue_load(directory=directory, history={})
     deleted = [item for item in report.edited if item.key == "fixture-next/requests-for-members"]
     assert [item.reason for item in deleted] == ["deleted from the site; not made again"]
     assert not LessonPage.objects.filter(slug="requests-for-members").exists()
     # A lesson new in the file is still made: the loader has never written it.
     assert lesson("special-category-data").live
+
+
+@pytest.mark.django_db
+def test_an_edit_the_file_has_nothing_new_for_is_kept_without_a_word(old_site, educator, reviewer):
+    educator_edits(
+        lesson("requests-for-members"),
+        educator=educator,
+        reviewer=reviewer,
+        text="<p>Our branch helps members write their own requests.</p>",
+    )
+    report = catalogue_load(directory=NEW, history={})
+    assert titles(report.edited) == ["fixture-basics/a-letter-to-send"]  # the file changed it
+    assert report.edited_quietly == 1
+    assert "Our branch helps" in text_of(lesson("requests-for-members"))
+    assert "1 edited on the site with nothing new for them in the files." in _call(NEW)
 
 
 @pytest.mark.django_db

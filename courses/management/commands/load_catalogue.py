@@ -76,5 +76,10 @@ def summary(report: LoadReport) -> str:
     return (
         f"Catalogue: {len(report.created)} courses created with {report.quizzes} quizzes; "
         f"{len(report.updated)} items updated, {len(report.added)} added, "
-        f"{len(report.edited)} left alone, {report.unchanged_items} unchanged."
+        f"{len(report.edited)} left alone, {report.unchanged_items} unchanged"
+        + (
+            f", {report.edited_quietly} edited on the site with nothing new for them in the files."
+            if report.edited_quietly
+            else "."
+        )
     )
