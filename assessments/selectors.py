@@ -176,12 +176,12 @@ def quiz_item_analysis(*, quiz):
         for pk, text in QuestionOption.objects.filter(question_id__in=ids).values_list("pk", "text")
     }
     option_texts.update({"true": "True", "false": "False"})
-    chosen = {}
+    picked = {}  # question id → option id → how many chose it
     responses = AttemptQuestion.objects.filter(attempt__in=submitted).values_list(
         "question_id", "response"
     )
     for question_id, response in responses.iterator():
-        counts = chosen.setdefault(question_id, {})
+        counts = picked.setdefault(question_id, {})
         picks = []
         if isinstance(response, dict):
             if "option" in response:
@@ -191,8 +191,28 @@ def quiz_item_analysis(*, quiz):
         if response is None:
             picks = ["(no answer)"]
         for pick in picks:
+            counts[pick] = counts.get(pick, 0) + 1
+    # An option removed from the bank since (the catalogue loader drops options a
+    # corrected file no longer has) is named from the snapshots of the attempts that
+    # showed it; the query runs only when there is such an option.
+    gone = {
+        question_id
+        for question_id, counts in picked.items()
+        if any(pick.startswith("o") and pick not in option_texts for pick in counts)
+    }
+    if gone:
+        snapshots = AttemptQuestion.objects.filter(
+            attempt__in=submitted, question_id__in=[pk for pk in gone if pk]
+        ).values_list("snapshot", flat=True)
+        for snapshot in snapshots.iterator():
+            for option in snapshot.get("options", []):
+                option_texts.setdefault(option["id"], option["text"])
+    chosen = {}
+    for question_id, counts in picked.items():
+        labels = chosen.setdefault(question_id, {})
+        for pick, count in counts.items():
             label = option_texts.get(pick, pick)
-            counts[label] = counts.get(label, 0) + 1
+            labels[label] = labels.get(label, 0) + count
     attempts = totals["attempts"] or 0
     return {
         "attempts": attempts,

@@ -148,7 +148,10 @@ class CoursePage(TreeViewRestrictions, RoutablePageMixin, Page):
         default=timezone.localdate, help_text="When an educator last checked the course."
     )
     change_notes = models.TextField(
-        blank=True, help_text="What changed at the last review, in a sentence or two."
+        blank=True,
+        help_text="What changed at each review, newest first: the date on a line of its own "
+        "(4 December 2026), then one line per change starting with “- ”, and a blank line "
+        "between reviews. Learners see it on the course page.",
     )
     completion_rule = models.CharField(
         max_length=40, choices=CompletionRule.choices, default=CompletionRule.ALL_LESSONS
@@ -489,3 +492,7 @@ class Certificate(models.Model):
         if self.status == CertificateStatus.REVOKED:
             return "revoked"
         return "expired" if self.is_expired else "valid"
+
+
+# The catalogue loader's record of what it wrote (courses/catalogue.py).
+from courses.catalogue_records import CatalogueRecord  # noqa: E402, F401
