@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "branches",
+    "demo",
     "wagtail.contrib.routable_page",
     "assessments",
     "wagtail.contrib.forms",

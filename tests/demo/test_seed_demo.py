@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from core.management.commands.seed_demo import DEMO_PASSWORD
+from demo.walkthrough import DEMO_PASSWORD
 
 
 @pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_seed_demo_creates_four_roles_idempotently(capsys):
         "admin@example.org",
     } <= set(users)
     # The rep and everyone else belong to the demo branch
-    # (tests/branches/test_seed_demo_branch.py); the educator, reviewer, administrator
+    # (tests/demo/test_seed_demo_branch.py); the educator, reviewer, administrator
     # and region officer do not.
     assert User.objects.filter(branch_memberships__isnull=True).count() == 4
     assert users["admin@example.org"].is_superuser

@@ -5,20 +5,21 @@ Run by seed_demo (and so by `make run`). Idempotent: a second run finds the
 demo branch and changes nothing. Refuses production settings.
 """
 
+import contextlib
 import datetime
+import io
 import random
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
 from branches.models import Branch, BranchOfficer, Membership, Region, RegionOfficer
 from branches.services import membership_join, notice_create, recommendation_create
-from core.management.commands.seed_demo import DEMO_PASSWORD, work_through
+from courses.models import CoursePage, Enrolment, LessonCompletion
+from demo.walkthrough import demo_account, work_through
 
 OFFICER = ("officer@example.org", "Olu (demo branch officer)")
 REGION_OFFICER = ("region@example.org", "Rhi (demo region officer)")
@@ -31,7 +32,6 @@ FIRST_NAMES = [
     "Kiran", "Leah", "Marek", "Nia", "Owen", "Priya", "Quinn", "Rosa", "Sanjay", "Tegan",
     "Uma", "Victor", "Wen", "Xander", "Yasmin", "Zofia", "Alun", "Bea", "Cormac", "Dina",
 ]  # fmt: skip
-QUIET = "django.core.mail.backends.dummy.EmailBackend"
 SURNAMES = ["Ahmed", "Brown", "Chen", "Davies", "Evans", "Fraser", "Griffiths", "Hughes"]
 
 # The starter courses members work through, intro first (so prerequisites hold).
@@ -51,8 +51,12 @@ class Command(BaseCommand):
         if Branch.objects.filter(slug=BRANCH[1]).exists():
             self.stdout.write("  Demo branch       exists")
             return
-        # Thirty demo members earn certificates; their emails would bury the console.
-        with override_settings(EMAIL_BACKEND=QUIET), transaction.atomic():
+        # Thirty demo members earn certificates. The console email backend
+        # (development's default) would print every one of those emails and
+        # bury the demo sign-ins, so what it writes while the branch is seeded
+        # (the emails go out as the transaction commits) is set aside. The
+        # command's own output goes to self.stdout, which is not redirected.
+        with contextlib.redirect_stdout(io.StringIO()), transaction.atomic():
             self._seed()
         members = Membership.objects.filter(branch__slug=BRANCH[1])
         self.stdout.write(
@@ -63,16 +67,9 @@ class Command(BaseCommand):
         )
 
     def _account(self, email, name):
-        user, created = User.objects.get_or_create(email=email, defaults={"display_name": name})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        return user
+        return demo_account(email, name)[0]
 
     def _seed(self):
-        from courses.models import CoursePage
-
         region = Region.objects.create(name=REGION[0], slug=REGION[1])
         branch = Branch.objects.create(
             name=BRANCH[0], slug=BRANCH[1], employer=BRANCH[2], region=region
@@ -126,8 +123,6 @@ class Command(BaseCommand):
     def _progress(self, member, courses, chance):
         """Work through some courses, then spread the dates over the past year
         so the dashboard's chart over time has a shape."""
-        from courses.models import Enrolment, LessonCompletion
-
         for path in COURSE_PATHS:
             if chance.random() < 0.35:
                 continue
