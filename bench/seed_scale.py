@@ -1,32 +1,46 @@
 """Fill a PostgreSQL database with a synthetic national dataset for the benchmarks.
 
-    python manage.py seed_scale [--scale 0.01]
+    python -m bench seed-scale [--scale 0.01] [--force]
 
 At --scale 1: 200,000 users, 50 courses of 4 modules x 5 lessons with a
 10-question quiz on each course's last lesson, 400,000 enrolments (two per
 user), 5,000,000 lesson completions (25 per user; one user in ten finishes a
 course and holds its signed certificate), 500,000 submitted quiz attempts
 (2 or 3 per user, without their per-question rows) and, when the branches
-app is installed, 1,000 branches in 12 regions with every user a member of one
-(three in four share their progress). --scale multiplies every
+1,000 branches in 12 regions with every user a member of one (three in four
+share their progress). --scale multiplies every
 count (courses: at least 5).
 
 Pages are created once through the page tree (bench.content); everything a
 learner writes goes in with COPY. Run it on an empty database after
 `migrate`: it refuses a database that already has scale users. It refuses
 production settings unless --force, and any database but PostgreSQL.
+
+It lives with the benchmarks, not in an app's management commands: it builds
+its questions with the test factories, which a deployment does not ship.
+bench/__main__.py sets Django up before it imports this module.
 """
 
+import argparse
 import datetime
 import random
+import sys
 import time
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
+
+from accounts.models import User
+from bench.content import add_course, lessons_of
+from branches.consent import CURRENT_VERSION
+from branches.models import Branch, Region
+from courses import signing
+from courses.certificates import new_code
+from courses.models import Certificate, LessonPage, Topic
+from tests.factories.assessments import make_question, make_quiz
 
 USERS = 200_000
 COURSES = 50
@@ -36,26 +50,38 @@ BRANCHES, REGIONS = 1_000, 12
 EMAIL = "scale-user-{n}@example.org"
 
 
-class Command(BaseCommand):
-    help = "Fill a PostgreSQL database with a synthetic national dataset (benchmarks only)."
+class Refused(Exception):
+    """Why the dataset was not written, in words for the person running it."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0, help="multiply every count")
-        parser.add_argument(
-            "--force", action="store_true", help="run even with production settings"
-        )
 
-    def handle(self, *args, scale, force, **options):
-        if getattr(settings, "KNOWHOW_PRODUCTION", False) and not force:
-            raise CommandError("seed_scale writes 5 million made-up rows: not on production.")
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench seed-scale", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every count")
+    parser.add_argument("--force", action="store_true", help="run even with production settings")
+    args = parser.parse_args(argv)
+    if not 0 < args.scale <= 1:
+        parser.error("--scale must be above 0 and at most 1")
+    try:
+        Seeder().run(scale=args.scale, force=args.force)
+    except Refused as refusal:
+        print(f"seed-scale: {refusal}", file=sys.stderr)
+        return 1
+    return 0
+
+
+class Seeder:
+    def write(self, line):
+        print(line, flush=True)
+
+    def run(self, *, scale, force=False):
+        if settings.KNOWHOW_PRODUCTION and not force:
+            raise Refused("it writes 5 million made-up rows: not on production.")
         if connection.vendor != "postgresql":
-            raise CommandError("seed_scale needs PostgreSQL (set DATABASE_URL).")
-        if not 0 < scale <= 1:
-            raise CommandError("--scale must be above 0 and at most 1.")
-        from accounts.models import User
-
+            raise Refused("it needs PostgreSQL (set DATABASE_URL).")
         if User.objects.filter(email__startswith="scale-user-").exists():
-            raise CommandError("This database already has the scale dataset.")
+            raise Refused("this database already has the scale dataset.")
         self.rng = random.Random(8)  # noqa: S311 - made-up data, the same every time
         self.now = timezone.now()
         started = time.perf_counter()
@@ -68,16 +94,15 @@ class Command(BaseCommand):
         branch_ids = self._step(
             "branches", lambda: self._branches(max(10, round(BRANCHES * scale)))
         )
-        if branch_ids:
-            self._step("memberships", lambda: self._memberships(user_ids, branch_ids))
+        self._step("memberships", lambda: self._memberships(user_ids, branch_ids))
         self._step("ANALYZE", self._analyze)
-        self.stdout.write(f"Done in {time.perf_counter() - started:.0f} s (scale {scale}).")
+        self.write(f"Done in {time.perf_counter() - started:.0f} s (scale {scale}).")
 
     def _step(self, name, work):
         started = time.perf_counter()
         result = work()
         counted = f": {result:,}" if isinstance(result, int) else ""
-        self.stdout.write(f"{name}{counted} in {time.perf_counter() - started:.1f} s")
+        self.write(f"{name}{counted} in {time.perf_counter() - started:.1f} s")
         return result
 
     def _copy(self, table, columns, rows):
@@ -96,10 +121,6 @@ class Command(BaseCommand):
         return self.now - datetime.timedelta(seconds=self.rng.randrange(days * 86400))
 
     def _courses(self, count):
-        from bench.content import add_course, lessons_of
-        from courses.models import LessonPage, Topic
-        from tests.factories.assessments import make_question, make_quiz
-
         questions = [make_question("single", title=f"Scale question {n}") for n in range(QUESTIONS)]
         topics = list(Topic.objects.all())
         made = []
@@ -120,10 +141,6 @@ class Command(BaseCommand):
         return made
 
     def _users(self, count):
-        from django.contrib.auth.hashers import make_password
-
-        from accounts.models import User
-
         password = make_password(None)  # unusable: nobody signs in as these
         batch = 5_000
         for start in range(0, count, batch):
@@ -174,22 +191,18 @@ class Command(BaseCommand):
             ["user_id", "course_id", "started_at", "completed_at", "last_lesson_id"],
             enrolments,
         )
-        self.stdout.write(f"enrolments: {len(enrolments):,}")
+        self.write(f"enrolments: {len(enrolments):,}")
         self._copy(
             "courses_lessoncompletion", ["user_id", "lesson_id", "completed_at"], completions
         )
-        self.stdout.write(f"lesson completions: {len(completions):,}")
+        self.write(f"lesson completions: {len(completions):,}")
         return finished
 
     def _certificates(self, finished):
-        from courses import signing
-        from courses.certificates import new_code
-        from courses.models import Certificate
-
         users = dict(
-            apps.get_model("accounts", "User")
-            .objects.filter(pk__in=[user_id for user_id, _, _ in finished])
-            .values_list("pk", "display_name")
+            User.objects.filter(pk__in=[user_id for user_id, _, _ in finished]).values_list(
+                "pk", "display_name"
+            )
         )
         certificates = []
         for user_id, course, issued_at in finished:
@@ -252,11 +265,6 @@ class Command(BaseCommand):
         )
 
     def _branches(self, count):
-        if not apps.is_installed("branches"):
-            self.stdout.write("branches: skipped, the branches app is not installed")
-            return None
-        Branch = apps.get_model("branches", "Branch")
-        Region = apps.get_model("branches", "Region")
         regions = [
             Region.objects.get_or_create(
                 slug=f"scale-region-{n}", defaults={"name": f"Region {n}"}
@@ -279,7 +287,6 @@ class Command(BaseCommand):
 
     def _memberships(self, user_ids, branch_ids):
         """Every user in one branch; three in four share their progress."""
-        from branches.consent import CURRENT_VERSION
 
         def rows():
             for i, user_id in enumerate(user_ids):
