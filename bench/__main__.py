@@ -236,7 +236,7 @@ def main(argv=None):
     from django.test.utils import override_settings
 
     from bench import fixtures
-    from courses import signing
+    from courses.certificates import signing
 
     if args.dataset == "scale" and connection.vendor != "postgresql":
         sys.exit("--dataset scale measures the PostgreSQL database DATABASE_URL names")

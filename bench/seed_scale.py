@@ -37,8 +37,8 @@ from accounts.models import User
 from bench.content import add_course, lessons_of
 from branches.consent import CURRENT_VERSION
 from branches.models import Branch, Region
-from courses import signing
-from courses.certificates import new_code
+from courses.certificates import signing
+from courses.certificates.services import new_code
 from courses.models import Certificate, LessonPage, Topic
 from tests.factories.assessments import make_question, make_quiz
 

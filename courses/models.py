@@ -27,6 +27,10 @@ from wagtail.snippets.models import register_snippet
 
 from courses.blocks import LessonStreamBlock
 
+# The certificate model lives with the rest of certificates (courses/certificates/);
+# imported here, Django registers it as one of this app's models.
+from courses.certificates.models import Certificate, CertificateStatus  # noqa: F401
+
 
 @register_snippet
 class Topic(index.Indexed, models.Model):
@@ -424,68 +428,3 @@ class LessonCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} completed {self.lesson}"
-
-
-class CertificateStatus(models.TextChoices):
-    VALID = "valid", "Valid"
-    REVOKED = "revoked", "Revoked"
-
-
-class Certificate(models.Model):
-    """Proof that someone completed a course. It stands on its own: the
-    holder's name and the course's facts are copied at issue, and the code is
-    random, unrelated to the person (CERT-02). Revoked, never deleted."""
-
-    code = models.CharField(max_length=32, unique=True, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="certificates",
-    )
-    course = models.ForeignKey(
-        CoursePage, on_delete=models.SET_NULL, null=True, related_name="certificates"
-    )
-    holder_name = models.CharField(max_length=200)
-    course_title = models.CharField(max_length=255)
-    course_level = models.CharField(max_length=40)
-    hours = models.DecimalField(max_digits=5, decimal_places=1)
-    issued_at = models.DateTimeField(default=timezone.now)
-    expires_on = models.DateField(null=True, blank=True)
-    # The certificate a retake replaces stays as history, no longer current.
-    current = models.BooleanField(default=True)
-    status = models.CharField(
-        max_length=20, choices=CertificateStatus.choices, default=CertificateStatus.VALID
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_reason = models.TextField(blank=True)
-    show_name = models.BooleanField(
-        "show my name on the public page",
-        default=False,
-        help_text="Off unless the holder turns it on: a certificate must never reveal to a "
-        "stranger that a named person is a union rep.",
-    )
-    signature = models.CharField(max_length=200, editable=False)
-
-    class Meta:
-        ordering = ["-issued_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "course"],
-                condition=models.Q(current=True),
-                name="one_current_certificate_per_course",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.course_title} ({self.code[:8]}…)"
-
-    @property
-    def is_expired(self):
-        return self.expires_on is not None and self.expires_on < timezone.localdate()
-
-    @property
-    def public_status(self):
-        if self.status == CertificateStatus.REVOKED:
-            return "revoked"
-        return "expired" if self.is_expired else "valid"

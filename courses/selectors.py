@@ -15,6 +15,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from wagtail.models import Page
 
 from courses import page_cache
+from courses.certificates.selectors import certificate_current
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -251,16 +252,8 @@ def course_overview(*, course, viewer, request=None):
         "locked": locked,
         "next_lesson": next((lesson for lesson in lessons if lesson.pk not in completed), None),
         "lesson_count": len(lessons),
-        "certificate": _current_certificate(user=user, course=course),
+        "certificate": certificate_current(holder=user, course=course),
     }
-
-
-def _current_certificate(*, user, course):
-    from courses.models import Certificate
-
-    if user is None:
-        return None
-    return Certificate.objects.filter(user=user, course=course, current=True).first()
 
 
 def module_overview(*, module, viewer, request=None):

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from assessments.selectors import passed_quiz_ids, quiz_status
 from courses import page_cache
-from courses.certificates import certificate_issue
+from courses.certificates.selectors import certificate_current
+from courses.certificates.services import certificate_issue
 from courses.models import CompletionRule, CoursePage, Enrolment, LessonCompletion, LessonPage
 from courses.selectors import course_for_lesson, live_lesson_ids, missing_prerequisites
 
@@ -135,11 +136,9 @@ def course_retake(*, user, course: CoursePage) -> Enrolment:
     issues a new one. Lesson completions of the earlier round are removed so
     progress starts from zero (the certificate records that round).
     """
-    from courses.models import Certificate
-
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
-        certificate = Certificate.objects.filter(user=user, course=course, current=True).first()
+        certificate = certificate_current(holder=user, course=course)
         if enrolment is None or certificate is None or certificate.public_status != "expired":
             raise CannotRetake(course.title)
         lessons = LessonPage.objects.descendant_of(course).values_list("pk", flat=True)

@@ -107,7 +107,10 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [SITE_DIR / "templates"],
+        # Certificates are a sub-package of courses with their own templates
+        # (certificates/…), found here because app directories are only searched
+        # at an app's top level.
+        "DIRS": [SITE_DIR / "templates", BASE_DIR / "courses" / "certificates" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

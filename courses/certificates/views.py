@@ -12,9 +12,12 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from courses import signing
-from courses.certificates import certificate_set_show_name
-from courses.models import Certificate
+from courses.certificates import signing
+from courses.certificates.models import Certificate
+from courses.certificates.pdf import CertificateData
+from courses.certificates.pdf import certificate_pdf as render_pdf
+from courses.certificates.selectors import certificates_held
+from courses.certificates.services import certificate_set_show_name
 
 CODE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -25,9 +28,11 @@ def _verify_url(request, certificate):
 
 @require_safe
 def my_certificates(request):
-    certificates = list(Certificate.objects.filter(user=request.user).order_by("-issued_at"))
-    rows = [{"certificate": c, "verify_url": _verify_url(request, c)} for c in certificates]
-    return render(request, "courses/certificates/mine.html", {"rows": rows})
+    rows = [
+        {"certificate": c, "verify_url": _verify_url(request, c)}
+        for c in certificates_held(viewer=request.user)
+    ]
+    return render(request, "certificates/mine.html", {"rows": rows})
 
 
 @require_POST
@@ -48,9 +53,6 @@ def certificate_show_name(request, code):
 
 @require_safe
 def certificate_pdf(request, code):
-    from courses.certificate_pdf import CertificateData
-    from courses.certificate_pdf import certificate_pdf as render_pdf
-
     certificate = Certificate.objects.filter(code=code).first()
     # Only the holder and administrators; anyone else gets the same 404 as
     # for a code that does not exist.
@@ -94,7 +96,7 @@ def _rate_limited(request):
 @require_safe
 def certificate_verify(request, code):
     if _rate_limited(request):
-        response = render(request, "courses/certificates/too_many.html", status=429)
+        response = render(request, "certificates/too_many.html", status=429)
         response["Retry-After"] = "60"
         return response
     certificate = Certificate.objects.filter(code=code).first() if CODE.match(code) else None
@@ -103,7 +105,7 @@ def certificate_verify(request, code):
     state = certificate.public_status if verified else "unknown"
     response = render(
         request,
-        "courses/certificates/verify.html",
+        "certificates/verify.html",
         {
             "state": state,
             "certificate": certificate if state in {"valid", "expired"} else None,

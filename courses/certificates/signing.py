@@ -9,6 +9,7 @@ anyone can check a certificate offline.
 import base64
 import hashlib
 import json
+import secrets
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
@@ -89,6 +90,11 @@ def verify(certificate) -> bool:
     except (InvalidSignature, ValueError, TypeError):
         return False
     return True
+
+
+def new_signing_key() -> str:
+    """A new random CERTIFICATE_SIGNING_KEY: 32 bytes, base64 (manage.py certificate_key)."""
+    return _b64(secrets.token_bytes(32))
 
 
 def published_keys() -> dict:

@@ -9,8 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from wagtail.admin.viewsets.base import ViewSet
 
-from courses.certificates import certificate_revoke
-from courses.models import Certificate, CertificateStatus, CoursePage
+from courses.certificates.models import Certificate, CertificateStatus
+from courses.certificates.services import certificate_revoke
+from courses.models import CoursePage
 
 
 class RevokeForm(forms.Form):
@@ -41,7 +42,7 @@ def certificate_list(request):
     title = "Certificates"
     return TemplateResponse(
         request,
-        "courses/admin/certificates.html",
+        "certificates/admin/list.html",
         {
             "header_title": title,
             "page_title": title,
@@ -68,7 +69,7 @@ def certificate_revoke_view(request, pk):
     title = f"Revoke certificate {certificate.code[:8]}…"
     return TemplateResponse(
         request,
-        "courses/admin/revoke.html",
+        "certificates/admin/revoke.html",
         {
             "header_title": title,
             "page_title": title,

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from courses import signing
-from courses.models import Certificate, CertificateStatus, Enrolment
+from courses.certificates import signing
+from courses.certificates.models import Certificate, CertificateStatus
+from courses.certificates.selectors import certificate_current
+from courses.models import Enrolment
 
 
 def new_code() -> str:
@@ -38,7 +40,7 @@ def certificate_issue(*, enrolment: Enrolment, now=None) -> Certificate:
     or not at all, and the partial unique constraint keeps it to one."""
     now = now or timezone.now()
     course = enrolment.course
-    existing = Certificate.objects.filter(user=enrolment.user, course=course, current=True).first()
+    existing = certificate_current(holder=enrolment.user, course=course)
     if existing and not existing.is_expired and existing.status == CertificateStatus.VALID:
         return existing
     if existing:
@@ -77,7 +79,7 @@ def _email_holder(certificate):
     }
     send_mail(
         subject=f"[Knowhow] Your certificate for {certificate.course_title}",
-        message=render_to_string("courses/email/certificate_issued.txt", context),
+        message=render_to_string("certificates/email/issued.txt", context),
         from_email=None,
         recipient_list=[user.email],
     )

@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, landscape
 
-import courses.certificate_pdf as pdf_module
-from courses.certificate_pdf import (
+import courses.certificates.pdf as pdf_module
+from courses.certificates.pdf import (
     CertificateData,
     _bidi_levels,
     _clean,

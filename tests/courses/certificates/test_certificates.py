@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from wagtail.models import ModelLogEntry
 
-from courses import signing
-from courses.certificates import certificate_revoke, certificate_set_show_name
+from courses.certificates import signing
+from courses.certificates.services import certificate_revoke, certificate_set_show_name
 from courses.models import Certificate, CoursePage
 from courses.services import enrolment_start, lesson_complete
 from tests.factories.courses import lessons_of, make_course
@@ -45,7 +45,7 @@ def test_issued_when_the_last_lesson_is_completed_and_only_then(rep, short_cours
 
 
 def test_codes_are_random_and_unrelated_to_the_person(rep, short_course):
-    from courses.certificates import new_code
+    from courses.certificates.services import new_code
 
     codes = {new_code() for _ in range(2000)}
     assert len(codes) == 2000
