@@ -12,15 +12,9 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, landscape
 
-import courses.certificates.pdf as pdf_module
-from courses.certificates.pdf import (
-    CertificateData,
-    _bidi_levels,
-    _clean,
-    _fit,
-    _layout,
-    certificate_pdf,
-)
+from courses.certificates.pdf import CertificateData, certificate_pdf, draw
+from courses.certificates.pdf.bidi import bidi_levels
+from courses.certificates.pdf.text import clean, fit, layout
 
 CODE = "0123456789abcdef0123456789abcdef"
 VERIFY_URL = f"https://knowhow.example.org/certificates/verify/{CODE}/"
@@ -127,7 +121,7 @@ def test_a_name_that_mixes_scripts_uses_both_fonts():
 
 
 def test_arabic_is_shaped_and_right_to_left():
-    runs = _layout("نور", "bold", base=1)
+    runs = layout("نور", "bold", base=1)
 
     # One run of joining forms in visual order, left to right: ر (isolated, as
     # و never joins to the letter after it), final و, initial ن.
@@ -136,7 +130,7 @@ def test_arabic_is_shaped_and_right_to_left():
 
 
 def test_bengali_vowel_signs_are_positioned():
-    (run,) = _layout("মিতা", "bold", base=0)
+    (run,) = layout("মিতা", "bold", base=0)
 
     # The vowel sign ি follows its consonant ম in the text but is drawn before it.
     assert list(run.text[:2]) == ["\u09bf", "\u09ae"]
@@ -153,11 +147,11 @@ def test_bengali_vowel_signs_are_positioned():
     ],
 )
 def test_bidi_levels(text, base, levels):
-    assert _bidi_levels(text, base) == levels
+    assert bidi_levels(text, base) == levels
 
 
 def test_mixed_direction_runs_are_in_visual_order():
-    runs = _layout("Nour نور 2024", "bold", base=0)
+    runs = layout("Nour نور 2024", "bold", base=0)
 
     assert [run.text.strip() for run in runs][0] == "Nour"
     assert runs[-1].text.strip() != "2024"  # the digits sit left of the Arabic
@@ -192,12 +186,12 @@ def test_markup_in_the_course_title_is_printed_as_text():
     ],
 )
 def test_control_and_bidi_override_characters_are_dropped(name, shown):
-    assert _clean(name) == shown
+    assert clean(name) == shown
     assert shown in text_of(certificate_pdf(make_data(holder_name=name)))
 
 
 def test_joiners_are_kept_for_shaping():
-    assert _clean("র\u200d্য") == "র\u200d্য"
+    assert clean("র\u200d্য") == "র\u200d্য"
 
 
 def test_very_long_name_is_kept_whole_on_the_page():
@@ -219,7 +213,7 @@ def test_very_long_name_is_kept_whole_on_the_page():
     ],
 )
 def test_long_names_fit_their_box(name):
-    block = _fit(name, face="bold", width=700, size=40, min_size=26, floor=11, height=96)
+    block = fit(name, face="bold", width=700, size=40, min_size=26, floor=11, height=96)
 
     assert block.height <= 96
     assert block.size >= 11 or block.size * 1.25 * len(block.lines) <= 96
@@ -229,8 +223,8 @@ def test_long_names_fit_their_box(name):
 
 def test_a_long_name_shrinks_before_it_wraps():
     box = {"face": "bold", "width": 700, "size": 40, "min_size": 26, "floor": 11, "height": 96}
-    one_line = _fit("Alexandra Konstantinopoulou", **box)
-    two_lines = _fit("Alexandra " * 8, **box)
+    one_line = fit("Alexandra Konstantinopoulou", **box)
+    two_lines = fit("Alexandra " * 8, **box)
 
     assert len(one_line.lines) == 1
     assert one_line.size == 40
@@ -286,7 +280,7 @@ def test_nothing_is_opened_or_fetched():
 
 
 def test_the_qr_code_encodes_the_verification_url():
-    with mock.patch.object(pdf_module.segno, "make", wraps=pdf_module.segno.make) as make:
+    with mock.patch.object(draw.segno, "make", wraps=draw.segno.make) as make:
         certificate_pdf(make_data())
 
     make.assert_called_once_with(VERIFY_URL, error="m", micro=False)
