@@ -11,7 +11,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from assessments.forms import TamperedResponse, parse_responses
 from assessments.grading import overall_feedback
 from assessments.models import Attempt, AttemptState
-from assessments.selectors import can_review, question_for_display, quiz_status
+from assessments.presentation import question_for_display, question_for_review
+from assessments.selectors import can_review, quiz_status
 from assessments.services import (
     AttemptError,
     StaleAttempt,
@@ -174,48 +175,7 @@ def result(lesson, request, access, number):
             attempt=attempt,
             status=status,
             review=review,
-            reviewed=[_review_row(row) for row in rows],
+            reviewed=[question_for_review(row) for row in rows],
             overall_feedback=feedback,
         ),
     )
-
-
-def _review_row(row):
-    """A finished question with the key, for attempts the learner may review."""
-    snapshot = row.snapshot
-    response = row.response or {}
-    kind = snapshot["kind"]
-    items = {item["id"]: item["text"] for item in snapshot.get("items", [])}
-    rights = {pair["id"]: pair["right"] for pair in snapshot.get("pairs", [])}
-    chosen = set()
-    if "option" in response:
-        chosen = {response["option"]}
-    elif "options" in response:
-        chosen = set(response["options"])
-    return {
-        "position": row.position,
-        "stem": snapshot["stem"],
-        "kind": kind,
-        "marks": snapshot["marks"],
-        "marks_awarded": row.marks_awarded,
-        "correct": row.fraction == 1,
-        "partial": row.fraction is not None and 0 < row.fraction < 1,
-        "unanswered": row.response is None,
-        "options": [
-            {**option, "chosen": option["id"] in chosen} for option in snapshot.get("options", [])
-        ],
-        "text_answer": response.get("text", ""),
-        "accepted": snapshot.get("accepted", []),
-        "correct_order": [item["text"] for item in snapshot.get("items", [])],
-        "your_order": [items[item_id] for item_id in response.get("order", []) if item_id in items],
-        "matches": [
-            {
-                "left": pair["left"],
-                "right": pair["right"],
-                "chosen": rights.get(response.get("matches", {}).get(pair["id"]), ""),
-            }
-            for pair in snapshot.get("pairs", [])
-        ],
-        "general_feedback": snapshot.get("general_feedback", ""),
-        "explanation": snapshot.get("explanation", ""),
-    }
