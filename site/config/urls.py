@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from branches import views as branch_views
 from core import views as core_views
-from courses import views as course_views
+from courses.views.search import search
 
 
 class QueryPreservingRedirect(RedirectView):
@@ -42,7 +42,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/", branch_views.member_dashboard, name="dashboard"),
     path("branches/", include("branches.urls")),
-    path("search/", course_views.search, name="search"),
+    path("search/", search, name="search"),
     path("", include("courses.certificates.urls")),
 ]
 

@@ -1,12 +1,15 @@
 """A lesson's quiz, under the lesson's URL: overview, start, answer, check
 your answers, submit, result. Courses orchestrates; assessments keeps the
-attempt and grades it. Passing completes the lesson."""
+attempt, grades it and says how each question is shown. Passing completes
+the lesson. LessonPage routes here (courses/models.py); each view takes the
+request, the lesson and, for an attempt, its number."""
+
+from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from wagtail.contrib.routable_page.models import RoutablePageMixin
 
 from assessments.forms import TamperedResponse, parse_responses
 from assessments.grading import overall_feedback
@@ -21,16 +24,29 @@ from assessments.services import (
     attempt_submit,
 )
 from courses.services import lesson_complete
+from courses.views.learner import learner_gate
 
 TEMPLATES = "courses/quiz/"
 
 
-def _route(lesson, name, *args):
-    return RoutablePageMixin.reverse_subpage(lesson, name, args=args)
+def _quiz_page(view):
+    """Only under a lesson that has a quiz, and only for its enrolled learners:
+    the view gets the learner's access to the lesson as well."""
+
+    @wraps(view)
+    def page(request, lesson, *args):
+        if lesson.quiz_id is None:
+            raise Http404
+        access, refusal = learner_gate(request, lesson)
+        if refusal:
+            return refusal
+        return view(request, lesson, access, *args)
+
+    return page
 
 
 def _url(lesson, request, name, *args):
-    return lesson.get_url(request) + _route(lesson, name, *args)
+    return lesson.get_url(request) + lesson.reverse_subpage(name, args=args)
 
 
 def _context(lesson, request, access, **extra):
@@ -48,7 +64,8 @@ def _attempt(lesson, request, number):
         raise Http404 from None
 
 
-def overview(lesson, request, access):
+@_quiz_page
+def overview(request, lesson, access):
     status = quiz_status(user=request.user, quiz=lesson.quiz, since=access.enrolment.started_at)
     return TemplateResponse(
         request,
@@ -63,7 +80,8 @@ def overview(lesson, request, access):
     )
 
 
-def start(lesson, request, access):
+@_quiz_page
+def start(request, lesson, access):
     if request.method != "POST":
         return redirect(_url(lesson, request, "quiz"))
     try:
@@ -90,7 +108,8 @@ def _answer_page(lesson, request, access, attempt, *, responses=None, errors=Non
     )
 
 
-def answer(lesson, request, access, number):
+@_quiz_page
+def answer(request, lesson, access, number):
     attempt = _attempt(lesson, request, number)
     if not attempt.is_in_progress:
         return redirect(_url(lesson, request, "quiz_result", attempt.number))
@@ -116,7 +135,8 @@ def answer(lesson, request, access, number):
     return redirect(_url(lesson, request, "quiz_check", attempt.number))
 
 
-def check(lesson, request, access, number):
+@_quiz_page
+def check(request, lesson, access, number):
     attempt = _attempt(lesson, request, number)
     if not attempt.is_in_progress:
         return redirect(_url(lesson, request, "quiz_result", attempt.number))
@@ -148,7 +168,8 @@ def check(lesson, request, access, number):
     )
 
 
-def result(lesson, request, access, number):
+@_quiz_page
+def result(request, lesson, access, number):
     attempt = _attempt(lesson, request, number)
     if attempt.is_in_progress:
         return redirect(_url(lesson, request, "quiz_attempt", attempt.number))
