@@ -18,7 +18,7 @@ from assessments.models import (
 )
 
 
-def graded_attempt(submitted: list[Attempt], *, method: str) -> Attempt | None:
+def graded_attempt(*, submitted: list[Attempt], method: str) -> Attempt | None:
     """The submitted attempt that counts, by the quiz's grading method:
     the latest, or the highest (the later of two equal ones). `submitted` is
     in attempt order."""
@@ -66,7 +66,7 @@ def quiz_status(*, user, quiz, now=None, since=None) -> QuizStatus:
             continue
         status.attempts.append(attempt)
     submitted = [a for a in status.attempts if a.state == AttemptState.SUBMITTED]
-    status.graded = graded_attempt(submitted, method=quiz.grading_method)
+    status.graded = graded_attempt(submitted=submitted, method=quiz.grading_method)
     if quiz.max_attempts is not None:
         used = len(attempts)
         status.attempts_left = max(0, quiz.max_attempts - used)
@@ -90,7 +90,7 @@ def can_review(*, quiz, status: QuizStatus) -> bool:
     return status.attempts_left == 0 and status.in_progress is None
 
 
-def passed_quiz_ids(*, user, quiz_ids, since=None) -> set:
+def passed_quiz_ids(*, user, quiz_ids, since=None) -> set[int]:
     """Which of these quizzes the user has passed now, by each quiz's grading
     method. Two queries, however many quizzes."""
     quizzes = Quiz.objects.in_bulk(list(quiz_ids))
@@ -104,12 +104,12 @@ def passed_quiz_ids(*, user, quiz_ids, since=None) -> set:
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
     passed = set()
     for quiz_id, submitted in by_quiz.items():
-        if graded_attempt(submitted, method=quizzes[quiz_id].grading_method).passed:
+        if graded_attempt(submitted=submitted, method=quizzes[quiz_id].grading_method).passed:
             passed.add(quiz_id)
     return passed
 
 
-def quiz_item_analysis(*, quiz):
+def quiz_item_analysis(*, quiz) -> dict:
     """How a quiz's questions performed: a fixed number of queries, however
     many attempts (aggregates in the database, one pass over responses)."""
     submitted = Attempt.objects.filter(quiz=quiz, state=AttemptState.SUBMITTED)

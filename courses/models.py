@@ -132,7 +132,7 @@ class CourseIndexPage(TreeViewRestrictions, Page):
         from courses.selectors import catalogue_page
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue_page(index=self, params=request.GET, viewer=request.user))
+        context.update(catalogue_page(index=self, params=request.GET, user=request.user))
         return context
 
 
@@ -238,8 +238,8 @@ class ModulePage(TreeViewRestrictions, Page):
         from courses.selectors import module_overview
 
         context = super().get_context(request, *args, **kwargs)
-        viewer = getattr(request, "user", None)
-        context.update(module_overview(module=self, viewer=viewer, request=request))
+        user = getattr(request, "user", None)
+        context.update(module_overview(module=self, user=user, request=request))
         return context
 
 

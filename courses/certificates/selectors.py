@@ -3,14 +3,14 @@
 from courses.certificates.models import Certificate
 
 
-def certificate_current(*, holder, course) -> Certificate | None:
-    """The holder's current certificate for a course (valid, expired or
+def certificate_current(*, user, course) -> Certificate | None:
+    """The user's current certificate for a course (valid, expired or
     revoked), or None. Earlier ones a retake replaced are history."""
-    if holder is None:
+    if user is None:
         return None
-    return Certificate.objects.filter(user=holder, course=course, current=True).first()
+    return Certificate.objects.filter(user=user, course=course, current=True).first()
 
 
-def certificates_held(*, viewer) -> list[Certificate]:
-    """Every certificate the viewer holds, the newest first."""
-    return list(Certificate.objects.filter(user=viewer).order_by("-issued_at"))
+def certificates_held(*, user) -> list[Certificate]:
+    """Every certificate the user holds, the newest first."""
+    return list(Certificate.objects.filter(user=user).order_by("-issued_at"))

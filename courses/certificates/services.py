@@ -40,7 +40,7 @@ def certificate_issue(*, enrolment: Enrolment, now=None) -> Certificate:
     or not at all, and the partial unique constraint keeps it to one."""
     now = now or timezone.now()
     course = enrolment.course
-    existing = certificate_current(holder=enrolment.user, course=course)
+    existing = certificate_current(user=enrolment.user, course=course)
     if existing and not existing.is_expired and existing.status == CertificateStatus.VALID:
         return existing
     if existing:

@@ -30,7 +30,7 @@ def _verify_url(request, certificate):
 def my_certificates(request):
     rows = [
         {"certificate": c, "verify_url": _verify_url(request, c)}
-        for c in certificates_held(viewer=request.user)
+        for c in certificates_held(user=request.user)
     ]
     return render(request, "certificates/mine.html", {"rows": rows})
 

@@ -28,7 +28,7 @@ from courses.services import (
 
 def course_page(request, course: CoursePage) -> HttpResponse:
     context = course.get_context(request)
-    context.update(course_overview(course=course, viewer=request.user, request=request))
+    context.update(course_overview(course=course, user=request.user, request=request))
     return TemplateResponse(request, course.template, context)
 
 

@@ -14,7 +14,7 @@ SEARCH_PAGE_SIZE = 10
 @require_safe
 def search(request):
     """Site search over published courses and lessons."""
-    query = clean_search_query(request.GET.get("q", ""))
+    query = clean_search_query(text=request.GET.get("q", ""))
     results = []
     if query:
         pages = Page.objects.live().public().type(CoursePage, LessonPage)

@@ -32,7 +32,7 @@ def work_through(user: User, course: CoursePage, done: int | None = None) -> Non
     """Complete the first `done` lessons of `course` (all when None) as a rep
     would: lessons that end in a quiz are completed by passing it."""
     enrolment = enrolment_start(user=user, course=course)
-    lessons = [lesson for outline in course_structure(course) for lesson in outline.lessons]
+    lessons = [lesson for outline in course_structure(course=course) for lesson in outline.lessons]
     for lesson in lessons[:done]:
         attempt = None
         if lesson.quiz_id:
