@@ -136,8 +136,8 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: login and reset rate limits live here, so production must share it
-# between worker processes (see production.py).
+# Cache: login and reset rate limits live here, so it is shared between
+# worker processes: Redis when REDIS_URL is set, else the database.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
