@@ -14,8 +14,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from courses.certificates import signing
 from courses.certificates.models import Certificate
-from courses.certificates.pdf import CertificateData
-from courses.certificates.pdf import certificate_pdf as render_pdf
 from courses.certificates.selectors import certificates_held
 from courses.certificates.services import certificate_set_show_name
 
@@ -53,6 +51,12 @@ def certificate_show_name(request, code):
 
 @require_safe
 def certificate_pdf(request, code):
+    # Imported here, not at the top: the PDF code reads 1.8 MB of fonts when
+    # it is imported (about 250 ms), which only the first PDF should pay for,
+    # not every process that loads the URLs.
+    from courses.certificates.pdf import CertificateData
+    from courses.certificates.pdf import certificate_pdf as render_pdf
+
     certificate = Certificate.objects.filter(code=code).first()
     # Only the holder and administrators; anyone else gets the same 404 as
     # for a code that does not exist.
