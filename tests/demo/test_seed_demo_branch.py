@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from branches.models import Branch, BranchOfficer, Membership, Notice, RegionOfficer
 from courses.catalogue import catalogue_load
-from courses.models import Enrolment
+from courses.models import Certificate, Enrolment
 from tests.factories.branches import with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +44,19 @@ def test_demo_branch_has_an_officer_and_thirty_members_with_varied_choices(clien
     assert response.status_code == 200
     assert response.context["headcount"].sharing == sharing
     assert response.context["course_bars"]
+
+
+# Real commits, so that the certificate emails go out when the transaction
+# that issues them commits, as they do in `make run`.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_members_certificate_emails_stay_out_of_the_console(settings, capsys):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    catalogue_load()
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    # The demo rep's own certificate email is printed, as any email in
+    # development is; the thirty-odd members' are not, and the command's own
+    # lines still are.
+    assert out.count("Subject: [Knowhow] Your certificate") == 1
+    assert "Demo branch       Northshire Health Branch" in out
+    assert Certificate.objects.exclude(user__email="rep@example.org").count() >= 5
