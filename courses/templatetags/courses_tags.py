@@ -82,34 +82,6 @@ def quiz_facts(quiz, status):
     return rows
 
 
-@register.filter
-def answer_text(question):
-    """The learner's current answer to a question, in words, for "Check your answers"."""
-    response = question.get("response")
-    if not response:
-        return "Not answered"
-    kind = question["kind"]
-    if kind in ("single", "true_false"):
-        texts = {choice["id"]: choice["text"] for choice in question["choices"]}
-        return texts.get(response.get("option"), "Not answered")
-    if kind == "multiple":
-        texts = {choice["id"]: choice["text"] for choice in question["choices"]}
-        return "; ".join(texts[i] for i in response.get("options", []) if i in texts)
-    if kind == "short_text":
-        return response.get("text", "")
-    if kind == "ordering":
-        texts = {item["id"]: item["text"] for item in question["items"]}
-        return " → ".join(texts[i] for i in response.get("order", []) if i in texts)
-    if kind == "matching":
-        rights = {right["id"]: right["text"] for right in question["rights"]}
-        return "; ".join(
-            f"{item['text']}: {rights.get(item['chosen'], '–')}"
-            for item in question["items"]
-            if item.get("chosen")
-        )
-    return ""
-
-
 @register.simple_tag
 def task_list(items, id_prefix="task"):
     """Task list (GOV.UK "complete multiple tasks"): the lessons of a module and
