@@ -132,8 +132,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: login and reset rate limits live here, so production must share it
-# between worker processes (see production.py).
+# Cache: login and reset rate limits and each learner's course outline
+# (courses/page_cache.py) live here, so production must share it between
+# worker processes (see production.py).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
