@@ -8,8 +8,8 @@ import pytest
 
 from branches.models import Branch, BranchOfficer
 from tests.e2e.helpers import sign_in
-from tests.factories import UserFactory
-from tests.factories.branches import make_region, with_mfa
+from tests.factories import UserFactory, with_mfa
+from tests.factories.branches import make_region
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

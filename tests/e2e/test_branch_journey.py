@@ -10,14 +10,13 @@ import pytest
 from django.utils import timezone
 
 from tests.e2e.helpers import totp_now
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, with_mfa
 from tests.factories.branches import (
     make_branch,
     make_member,
     make_officer,
     make_region,
     make_region_officer,
-    with_mfa,
 )
 from tests.factories.courses import make_course
 

@@ -4,13 +4,12 @@ import io
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from pypdf import PdfReader
 
 from courses.models import Certificate
 from courses.services import enrolment_start
 from tests.e2e.helpers import sign_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_mfa
 from tests.factories.courses import make_course
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -62,8 +61,7 @@ def test_rep_earns_downloads_shares_and_sees_a_revocation(visit):
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
     admin = UserFactory(email="boss@example.org", is_superuser=True, is_staff=True)
-    secret = generate_totp_secret()
-    TOTP.activate(admin, secret)
+    secret = with_mfa(admin)
     sign_in(visit, admin, secret)
     visit.goto("/admin/certificates/")
     page.get_by_role("link", name=re.compile("Revoke")).click()

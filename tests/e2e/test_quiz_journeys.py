@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from assessments.models import Attempt, Question, Quiz
@@ -12,7 +11,7 @@ from assessments.services import attempt_start
 from courses.models import LessonPage
 from courses.services import enrolment_start
 from tests.e2e.helpers import sign_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_mfa
 from tests.factories.assessments import make_question, make_quiz
 from tests.factories.courses import lessons_of, make_course
 
@@ -101,8 +100,7 @@ def test_rep_fails_sees_feedback_retakes_passes_and_hits_the_limit(visit):
 
 def test_educator_imports_gift_and_builds_a_quiz_with_a_random_draw(visit, tmp_path):
     educator = UserFactory(email="bank@example.org", groups=["Educators"])
-    secret = generate_totp_secret()
-    TOTP.activate(educator, secret)
+    secret = with_mfa(educator)
     page = visit.page
     sign_in(visit, educator, secret)
 
