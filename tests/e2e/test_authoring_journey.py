@@ -6,6 +6,7 @@ the autosave that has caught up with the form, the message after a submit.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 from tests.e2e.helpers import sign_in
@@ -115,8 +116,8 @@ def test_educator_writes_reviewer_publishes_rep_sees_it(visit):
 
     # It is in the catalogue for everyone.
     visit.goto("/courses/")
-    assert page.get_by_role("link", name="Surveillance at work").is_visible()
+    expect(page.get_by_role("link", name="Surveillance at work")).to_be_visible()
     with page.expect_navigation():
         page.get_by_role("link", name="Surveillance at work").click()
     visit.assert_accessible()
-    assert page.get_by_text("Cameras and keystrokes").first.is_visible()
+    expect(page.get_by_text("Cameras and keystrokes").first).to_be_visible()

@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from courses.models import Certificate
@@ -26,7 +27,7 @@ def test_rep_earns_downloads_shares_and_sees_a_revocation(visit):
     page.get_by_role("link", name="Continue where you left off").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Mark as complete and continue").click()
-    assert page.get_by_text("You completed this course").is_visible()
+    expect(page.get_by_text("You completed this course")).to_be_visible()
     visit.assert_accessible()
 
     visit.goto("/dashboard/")
@@ -45,7 +46,7 @@ def test_rep_earns_downloads_shares_and_sees_a_revocation(visit):
     verify_url = page.input_value(f"#link-{certificate.code}")
     page.goto(verify_url)
     visit.assert_accessible()
-    assert page.get_by_text("This certificate is valid.").is_visible()
+    expect(page.get_by_text("This certificate is valid.")).to_be_visible()
     assert page.locator("main").get_by_text("Wójcik").count() == 0
 
     page.go_back()
@@ -54,7 +55,7 @@ def test_rep_earns_downloads_shares_and_sees_a_revocation(visit):
         page.get_by_role("button", name="Save").click()
     visit.assert_accessible()
     page.goto(verify_url)
-    assert page.locator("main").get_by_text("Łukasz Wójcik").is_visible()
+    expect(page.locator("main").get_by_text("Łukasz Wójcik")).to_be_visible()
 
     # An administrator revokes it.
     page.goto(visit.base_url + "/accounts/logout/")
@@ -71,5 +72,5 @@ def test_rep_earns_downloads_shares_and_sees_a_revocation(visit):
         page.get_by_role("button", name="Revoke the certificate").click()
 
     visit.goto(f"/certificates/verify/{certificate.code}/")
-    assert page.get_by_text("This certificate has been revoked.").is_visible()
+    expect(page.get_by_text("This certificate has been revoked.")).to_be_visible()
     assert page.get_by_text("Data rights at work").count() == 0
