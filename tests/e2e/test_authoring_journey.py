@@ -2,7 +2,8 @@
 
 Every step waits for what the editor shows (tests/e2e/wagtail_admin.py): the
 slug Wagtail derives from the title, the text Draftail hands to the form,
-the autosave that has caught up with the form, the message after a submit.
+autosave settled before "Save draft", the message after each save. Each page
+goes to review from an editor reloaded after its draft was saved.
 """
 
 import pytest
@@ -13,11 +14,11 @@ from tests.e2e.helpers import sign_in
 from tests.e2e.wagtail_admin import (
     draftail_text,
     open_editor,
+    save_draft,
     submit_for_review,
     type_rich_text,
     type_title,
     wait_for_message,
-    wait_until_autosaved,
 )
 from tests.factories import UserFactory, with_mfa
 
@@ -59,7 +60,8 @@ def test_educator_writes_reviewer_publishes_rep_sees_it(visit):
     page.fill("#id_learning_outcomes-0-text", "Spot unlawful monitoring")
     page.select_option("#id_topic", label="Data rights")
     page.select_option("#id_level", "introductory")
-    wait_until_autosaved(page)
+    assert "updated" in save_draft(page)
+    page.reload()
     assert "submitted for moderation" in submit_for_review(page)
     course = CoursePage.objects.get(title="Surveillance at work")
     assert course.slug == "surveillance-at-work"
@@ -69,25 +71,26 @@ def test_educator_writes_reviewer_publishes_rep_sees_it(visit):
     page = open_editor(visit, add_url("modulepage", course), exclude=[MINIMAP_TOGGLE])
     type_title(page, "Cameras and keystrokes", "cameras-and-keystrokes")
     page.fill("#id_summary", "What is being watched.")
-    wait_until_autosaved(page)
+    assert "updated" in save_draft(page)
+    page.reload()
     assert "submitted for moderation" in submit_for_review(page)
     module = ModulePage.objects.get(title="Cameras and keystrokes")
     assert module.get_parent().specific == course
 
-    # The lesson's body is typed into Draftail. Once autosave has saved it as
-    # a draft, the editor is reloaded from the server to show the body is
-    # there before it goes to review.
+    # The lesson's body is typed into Draftail and saved as a draft; the
+    # editor is reloaded from the server to show the body is there before
+    # the lesson goes to review.
     page = open_editor(visit, add_url("lessonpage", module), exclude=[MINIMAP_TOGGLE])
     type_title(page, "What your employer can see", "what-your-employer-can-see")
     page.fill("#id_summary", "A first look.")
     type_rich_text(page, LESSON_TEXT)
-    wait_until_autosaved(page)
+    assert "updated" in save_draft(page)
     lesson = LessonPage.objects.get(title="What your employer can see")
     assert LESSON_TEXT in str(lesson.get_latest_revision_as_object().body)
     assert page.url.endswith(f"/admin/pages/{lesson.pk}/edit/")
     page.reload()
     visit.assert_accessible(exclude=[DRAFTAIL_TEXTBOX, MINIMAP_TOGGLE])
-    assert page.locator(".public-DraftEditor-content").first.inner_text().strip() == LESSON_TEXT
+    expect(page.locator(".public-DraftEditor-content").first).to_have_text(LESSON_TEXT)
     assert draftail_text(page) == LESSON_TEXT
     assert "submitted for moderation" in submit_for_review(page)
     lesson.refresh_from_db()
