@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format audit migrate clean bench
+.PHONY: run test test-e2e lint migrations-check format audit migrate clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,11 +37,19 @@ run: migrate
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Only the browser journeys (tests/e2e); set DATABASE_URL to run them on PostgreSQL as CI does.
+test-e2e: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
 # lint-imports checks the layers declared in pyproject.toml ([tool.importlinter]).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	PYTHONPATH=site $(BIN)/lint-imports
+
+# Fails when a model change has no migration (CI runs it).
+migrations-check: $(VENV)/.installed-dev
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

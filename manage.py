@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def main():
-    # site/ is a source root, not a package: see docs/layout in README.md.
+    # site/ is a source root, not a package: see "Layout" in README.md.
     sys.path.insert(0, str(Path(__file__).resolve().parent / "site"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.core.management import execute_from_command_line

@@ -1,9 +1,10 @@
 """Turn a learner's responses into marks, with no database.
 
-Grading is pure code (STYLE.md, example 7): an attempt stores a *snapshot* of every question it
-showed, and this module grades those snapshots against the learner's *responses*, as defined in
-``docs/question-format.md``. Keeping it free of Django means the rules can be tested exhaustively
-and quickly, and a past attempt can always be re-graded from what it stored.
+Grading is pure code (CONTRIBUTING.md, "Services and selectors"): an attempt stores a
+*snapshot* of every question it showed, and this module grades those snapshots against the
+learner's *responses*, as defined in ``docs/question-format.md``. Keeping it free of Django
+means the rules can be tested exhaustively and quickly, and a past attempt can always be
+re-graded from what it stored.
 
 Two kinds of input, trusted differently:
 

@@ -42,7 +42,8 @@ class SessionTimeoutMiddleware:
 
 
 class RequireMFAMiddleware:
-    """Sends staff and educators to set up MFA before any other page (AUTH-04)."""
+    """Sends staff and educators to set up MFA before any other page (AUTH-04),
+    and signed-in people who may not use the admin away from it (AC-04)."""
 
     # Paths a person without MFA may still reach: setting it up, signing out,
     # and what a page needs to render.
@@ -57,6 +58,9 @@ class RequireMFAMiddleware:
         "/static/",
         "/healthz",
     )
+    # The admin's own sign-in, sign-out and password-reset pages only redirect
+    # to allauth (config/urls.py), so anyone may follow them.
+    admin_redirects = ("/admin/login/", "/admin/logout/", "/admin/password_reset/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -72,4 +76,13 @@ class RequireMFAMiddleware:
                     "authentication. Set it up to continue.",
                 )
                 return redirect("mfa_activate_totp")
+            if (
+                request.path.startswith("/admin/")
+                and not request.path.startswith(self.admin_redirects)
+                and not request.account_access.may_access_admin
+            ):
+                # Wagtail would send them to sign in, and allauth sends a
+                # signed-in person straight back to ?next=: a redirect loop.
+                messages.error(request, "Your account cannot open the admin.")
+                return redirect("dashboard")
         return self.get_response(request)

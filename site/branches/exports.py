@@ -1,6 +1,7 @@
 """The officer's member table as CSV or XLSX (EXP-01).
 
-Rows come from branches.selectors.member_rows, so an export holds exactly
+Rows come from branches.selectors.member_export, which builds them with
+the same query as the dashboard's table, so an export holds exactly
 what the dashboard would show with the same filters: sharing members of the
 officer's own branch. Every cell goes through core.spreadsheets.safe_cell.
 The CSV streams row by row from a database cursor, so memory stays flat

@@ -51,8 +51,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves the public pages (home, and later the catalogue). Page-level
-# privacy is Wagtail's; pages that need a signed-in learner check it in serve().
+# Wagtail serves the pages: home, the catalogue, courses, modules and lessons.
+# Page-level privacy is Wagtail's; pages that need a signed-in learner check it
+# in serve().
 urlpatterns += [
     # Wagtail's page privacy sends visitors here to sign in; its hook looks
     # this name up for every restricted page, even with WAGTAIL_FRONTEND_LOGIN_URL set.

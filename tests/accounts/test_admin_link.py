@@ -8,8 +8,8 @@ but must not get the link.
 import pytest
 from django.contrib.auth.models import Permission
 
-from tests.factories import UserFactory
-from tests.factories.branches import make_branch, make_officer, with_mfa
+from tests.factories import UserFactory, with_mfa
+from tests.factories.branches import make_branch, make_officer
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 """GIFT import and export, and item analysis, in the Wagtail admin."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import Question
@@ -23,13 +22,6 @@ $CATEGORY: $course$/Data rights
 
 ::Match:: Match the right to its article. {=Access -> 15 =Erasure -> 17 =Objection -> 21}
 """
-
-
-@pytest.fixture
-def educator_client(client, educator):
-    TOTP.activate(educator, generate_totp_secret())
-    client.force_login(educator)
-    return client
 
 
 def test_preview_lists_good_questions_and_explains_bad_ones(educator_client):

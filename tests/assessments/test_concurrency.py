@@ -1,12 +1,11 @@
 """QZ-02: twenty submits at once on PostgreSQL grade one attempt once."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from assessments.models import Attempt, AttemptState
 from assessments.services import AttemptError, attempt_start, attempt_submit
+from tests.concurrency import run_at_once
 from tests.factories.assessments import make_question, make_quiz
 
 pytestmark = [
@@ -17,32 +16,15 @@ pytestmark = [
 ]
 
 
-def together(count, target):
-    barrier = threading.Barrier(count)
-    outcomes = []
-
-    def worker():
-        try:
-            barrier.wait()
-            outcomes.append(target())
-        except AttemptError as error:
-            outcomes.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_twenty_concurrent_submits_grade_exactly_once(rep):
     quiz = make_quiz([make_question()], max_attempts=1)
     attempt = attempt_start(user=rep, quiz=quiz)
     version = attempt.version
-    outcomes = together(20, lambda: attempt_submit(attempt=attempt, version=version))
+    outcomes = run_at_once(
+        lambda _: attempt_submit(attempt=attempt, version=version),
+        range(20),
+        expected=(AttemptError,),
+    )
     graded = [o for o in outcomes if isinstance(o, Attempt)]
     assert len(graded) == 1
     assert len(outcomes) == 20
@@ -52,5 +34,7 @@ def test_twenty_concurrent_submits_grade_exactly_once(rep):
 
 def test_twenty_concurrent_starts_make_one_attempt(rep):
     quiz = make_quiz([make_question()], max_attempts=1)
-    outcomes = together(20, lambda: attempt_start(user=rep, quiz=quiz))
+    outcomes = run_at_once(
+        lambda _: attempt_start(user=rep, quiz=quiz), range(20), expected=(AttemptError,)
+    )
     assert {o.pk for o in outcomes if isinstance(o, Attempt)} == {Attempt.objects.get().pk}

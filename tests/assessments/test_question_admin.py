@@ -1,7 +1,6 @@
 """The question editor refuses questions that could not be marked."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from assessments.models import Question
 
@@ -9,13 +8,6 @@ pytestmark = pytest.mark.django_db
 
 ADD = "/admin/snippets/assessments/question/add/"
 INLINES = ["options", "accepted_answers", "ordering_items", "pairs"]
-
-
-@pytest.fixture
-def editor(client, educator):
-    TOTP.activate(educator, generate_totp_secret())
-    client.force_login(educator)
-    return client
 
 
 def form(kind, *, options=(), accepted=(), items=(), pairs=(), **extra):
@@ -108,8 +100,8 @@ BAD = [
 
 
 @pytest.mark.parametrize("data", GOOD, ids=lambda d: d["kind"])
-def test_well_formed_questions_are_saved(editor, data):
-    response = editor.post(ADD, data)
+def test_well_formed_questions_are_saved(educator_client, data):
+    response = educator_client.post(ADD, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Question.objects.get().kind == data["kind"]
 
@@ -117,26 +109,26 @@ def test_well_formed_questions_are_saved(editor, data):
 @pytest.mark.parametrize(
     ("data", "message"), BAD, ids=lambda v: v if isinstance(v, str) else v["kind"]
 )
-def test_questions_that_could_not_be_marked_are_refused(editor, data, message):
-    response = editor.post(ADD, data)
+def test_questions_that_could_not_be_marked_are_refused(educator_client, data, message):
+    response = educator_client.post(ADD, data)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Question.objects.exists()
 
 
-def test_question_list_filters_by_kind_and_tag(editor):
+def test_question_list_filters_by_kind_and_tag(educator_client):
     from tests.factories.assessments import make_question
 
     make_question("single", title="Tagged single", tags=["rights"])
     make_question("ordering", title="Untagged ordering")
     tag = Question.objects.get(title="Tagged single").tags.get()
     url = "/admin/snippets/assessments/question/"
-    html = editor.get(url + "?kind=single").content.decode()
+    html = educator_client.get(url + "?kind=single").content.decode()
     assert "Tagged single" in html and "Untagged ordering" not in html
-    html = editor.get(url + f"?tag={tag.pk}").content.decode()
+    html = educator_client.get(url + f"?tag={tag.pk}").content.decode()
     assert "Tagged single" in html and "Untagged ordering" not in html
     for query in ["?kind=nonsense", "?tag=999999", "?tag=abc", "?q=%00"]:
-        assert editor.get(url + query).status_code == 200
+        assert educator_client.get(url + query).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -151,5 +143,5 @@ def test_question_list_filters_by_kind_and_tag(editor):
         "/admin/question-bank/analysis/",
     ],
 )
-def test_question_bank_pages_open_for_educators(editor, url):
-    assert editor.get(url).status_code == 200
+def test_question_bank_pages_open_for_educators(educator_client, url):
+    assert educator_client.get(url).status_code == 200

@@ -7,14 +7,13 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from branches.models import BranchOfficer, RegionOfficer
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_mfa
 from tests.factories.branches import (
     make_branch,
     make_member,
     make_officer,
     make_region,
     make_region_officer,
-    with_mfa,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +27,6 @@ def admin_client(client, superuser):
     with_mfa(superuser)
     client.force_login(superuser)
     return client
-
-
-@pytest.fixture
-def branch():
-    return make_branch("Leeds Health")
 
 
 def remove_url(kind, pk):

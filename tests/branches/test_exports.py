@@ -15,9 +15,8 @@ from wagtail.models import ModelLogEntry
 from branches.exports import HEADER
 from branches.models import Branch
 from branches.services import consent_set
-from courses.services import enrolment_start, lesson_complete
 from tests.factories.branches import make_branch, make_member, make_officer
-from tests.factories.courses import lessons_of, make_course
+from tests.factories.courses import complete, make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -58,22 +57,6 @@ def xlsx_values(response):
     return [
         [value if value is not None else "" for value in row] for row in xlsx_sheet(response).values
     ]
-
-
-def complete(user, course, n=None):
-    enrolment_start(user=user, course=course)
-    for lesson in lessons_of(course)[:n]:
-        lesson_complete(user=user, lesson=lesson)
-
-
-@pytest.fixture
-def branch():
-    return make_branch("Leeds Health")
-
-
-@pytest.fixture
-def officer(branch):
-    return make_officer(branch)
 
 
 @pytest.fixture

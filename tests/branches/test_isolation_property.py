@@ -28,8 +28,7 @@ from branches import selectors
 from branches.models import Branch, BranchOfficer, Region, RegionOfficer
 from branches.services import consent_set, membership_join, membership_leave
 from courses.services import enrolment_start, lesson_complete
-from tests.factories import UserFactory
-from tests.factories.branches import with_mfa
+from tests.factories import UserFactory, with_mfa
 from tests.factories.courses import lessons_of, make_course
 
 FIRST_NAMES = ("Ann", "Bo", "Cy", "Di")

@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from branches.models import BranchOfficer
 from branches.services import consent_set
-from courses.services import enrolment_start, lesson_complete
 from tests.factories.branches import make_branch, make_member, make_officer
-from tests.factories.courses import lessons_of, make_course
+from tests.factories.courses import complete, make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +20,6 @@ def dashboard_url(branch, **params):
 
         url += "?" + urlencode(params)
     return url
-
-
-def complete(user, course, n=None):
-    enrolment_start(user=user, course=course)
-    for lesson in lessons_of(course)[:n]:
-        lesson_complete(user=user, lesson=lesson)
-
-
-@pytest.fixture
-def branch():
-    return make_branch("Leeds Health")
-
-
-@pytest.fixture
-def officer(branch):
-    return make_officer(branch)
 
 
 def test_officer_sees_sharing_members_and_only_a_count_of_the_rest(client, branch, officer):

@@ -109,7 +109,7 @@ def test_sqlite_is_the_default_and_database_url_switches_to_postgresql():
         ({"CERTIFICATE_SIGNING_KEY": None}, "CERTIFICATE_SIGNING_KEY"),
     ],
 )
-def test_production_refuses_to_start_without_secret_key_or_hosts(overrides, message):
+def test_production_refuses_to_start_without_its_required_settings(overrides, message):
     result = run_python(PRINT_SETTINGS, production_env(**overrides))
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr

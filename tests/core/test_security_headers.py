@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.factories import with_mfa
+
 
 def csp_directives(response):
     header = response["Content-Security-Policy"]
@@ -28,9 +30,7 @@ def test_public_pages_have_a_strict_csp(client, path):
 
 @pytest.mark.django_db
 def test_admin_policy_relaxes_inline_only_and_names_no_third_party(client, educator):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    TOTP.activate(educator, generate_totp_secret())
+    with_mfa(educator)
     client.force_login(educator)
     directives = csp_directives(client.get("/admin/"))
     assert directives["object-src"] == ["'none'"]

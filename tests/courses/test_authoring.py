@@ -1,20 +1,14 @@
 """Editorial rules: who may publish, the review workflow, protected history."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from wagtail.models import Page
 
 from courses.models import CourseIndexPage, LessonPage, Topic
 from courses.services import enrolment_start, lesson_complete
+from tests.factories import with_mfa
 from tests.factories.courses import lessons_of, make_course
 
 pytestmark = pytest.mark.django_db
-
-
-def with_mfa(client, user):
-    TOTP.activate(user, generate_totp_secret())
-    client.force_login(user)
-    return user
 
 
 def test_review_workflow_covers_every_page():
@@ -34,7 +28,8 @@ def test_educators_cannot_publish_but_reviewers_can(educator, reviewer):
 
 
 def test_topics_are_snippets_editors_can_extend(client, superuser):
-    with_mfa(client, superuser)
+    with_mfa(superuser)
+    client.force_login(superuser)
     response = client.get("/admin/snippets/courses/topic/")
     assert response.status_code == 200
     assert "Data rights" in response.content.decode()
@@ -46,7 +41,8 @@ def test_deleting_a_lesson_with_learner_records_is_refused(client, superuser, re
     enrolment_start(user=rep, course=course)
     lesson = lessons_of(course)[0]
     lesson_complete(user=rep, lesson=lesson)
-    with_mfa(client, superuser)
+    with_mfa(superuser)
+    client.force_login(superuser)
     response = client.post(f"/admin/pages/{lesson.pk}/delete/", follow=True)
     assert LessonPage.objects.filter(pk=lesson.pk).exists()
     assert "cannot be deleted because learners have records" in response.content.decode()
@@ -58,7 +54,8 @@ def test_deleting_a_lesson_with_learner_records_is_refused(client, superuser, re
 def test_pages_without_learner_records_can_be_deleted(client, superuser):
     course = make_course(modules=1, lessons=2)
     lesson = lessons_of(course)[1]
-    with_mfa(client, superuser)
+    with_mfa(superuser)
+    client.force_login(superuser)
     client.post(f"/admin/pages/{lesson.pk}/delete/")
     assert not LessonPage.objects.filter(pk=lesson.pk).exists()
 
@@ -66,7 +63,8 @@ def test_pages_without_learner_records_can_be_deleted(client, superuser):
 def test_bulk_delete_is_refused_for_pages_with_records(client, superuser, rep):
     course = make_course(modules=1, lessons=1)
     enrolment_start(user=rep, course=course)
-    with_mfa(client, superuser)
+    with_mfa(superuser)
+    client.force_login(superuser)
     index = CourseIndexPage.objects.get()
     client.post(
         f"/admin/bulk/wagtailcore/page/delete/?id={course.pk}&childOf={index.pk}",

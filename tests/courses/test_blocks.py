@@ -1,6 +1,7 @@
 """Lesson blocks render without a database and describe themselves."""
 
 import pytest
+from pytest_django.asserts import assertInHTML
 from wagtail import blocks
 
 from courses.blocks import (
@@ -42,9 +43,13 @@ def test_rich_text_features_are_limited():
 
 def test_key_point_renders_title_and_text():
     html = render(KeyPointBlock(), {"title": "Remember", "text": "<p>You can ask.</p>"})
-    assert "Remember" in html
-    assert "You can ask." in html
-    assert "kh-key-point" in html
+    assertInHTML(
+        """<aside class="kh-key-point" aria-label="Remember">
+          <h2 class="kh-key-point__title kh-heading-s">Remember</h2>
+          <div class="kh-prose"><p>You can ask.</p></div>
+        </aside>""",
+        html,
+    )
 
 
 def test_case_study_names_its_source():
@@ -56,8 +61,17 @@ def test_case_study_names_its_source():
             "source": "Royal Commission, 2023",
         },
     )
-    assert "Case study" in html
-    assert "Source: Royal Commission, 2023" in html
+    assertInHTML('<p class="kh-case-study__label">Case study</p>', html)
+    assertInHTML('<h2 class="kh-heading-m">Robodebt</h2>', html)
+    assertInHTML('<p class="kh-case-study__source">Source: Royal Commission, 2023</p>', html)
+
+
+def test_a_case_study_must_name_its_source():
+    block = CaseStudyBlock()
+    value = block.to_python({"title": "Robodebt", "text": "<p>Debts.</p>", "source": ""})
+    with pytest.raises(blocks.StructBlockValidationError) as error:
+        block.clean(value)
+    assert list(error.value.block_errors) == ["source"]
 
 
 def test_questions_render_as_a_numbered_list():
@@ -65,18 +79,43 @@ def test_questions_render_as_a_numbered_list():
         QuestionsForManagementBlock(),
         {"title": "Ask this", "intro": "", "items": ["What data?", "Who sees it?"]},
     )
-    assert html.count("<li>") == 2
-    assert "<ol" in html
-
-
-def test_checklist_definition_quote_and_sources_render():
-    assert "Read the notice" in render(
-        ChecklistBlock(), {"title": "Do", "items": ["Read the notice"]}
+    assertInHTML(
+        """<ol class="kh-list kh-list--number">
+          <li>What data?</li><li>Who sees it?</li>
+        </ol>""",
+        html,
     )
-    assert "<dt" in render(DefinitionBlock(), {"term": "Controller", "definition": "Decides."})
-    quote = render(QuoteBlock(), {"text": "Words.", "attribution": "A judge", "source": "A case"})
-    assert "<blockquote" in quote and "<cite>A case</cite>" in quote
-    sources = render(
+    assertInHTML("<li>What data?</li>", html, count=1)
+
+
+def test_checklist_renders_a_ticked_list():
+    html = render(ChecklistBlock(), {"title": "Do", "items": ["Read the notice"]})
+    assertInHTML('<h2 class="kh-heading-m">Do</h2>', html)
+    assertInHTML('<ul class="kh-list kh-list--check"><li>Read the notice</li></ul>', html)
+
+
+def test_definition_is_a_description_list():
+    html = render(DefinitionBlock(), {"term": "Controller", "definition": "Decides."})
+    assertInHTML(
+        """<dl class="kh-definition">
+          <dt class="kh-definition__term">Controller</dt>
+          <dd class="kh-definition__text">Decides.</dd>
+        </dl>""",
+        html,
+    )
+
+
+def test_quote_cites_its_source():
+    html = render(QuoteBlock(), {"text": "Words.", "attribution": "A judge", "source": "A case"})
+    assertInHTML('<blockquote class="kh-quote__text"><p>Words.</p></blockquote>', html)
+    assertInHTML(
+        '<figcaption class="kh-quote__attribution">A judge, <cite>A case</cite></figcaption>',
+        html,
+    )
+
+
+def test_sources_link_only_where_there_is_an_address():
+    html = render(
         SourcesBlock(),
         {
             "items": [
@@ -85,14 +124,21 @@ def test_checklist_definition_quote_and_sources_render():
             ]
         },
     )
-    assert 'href="https://www.legislation.gov.uk/"' in sources
-    assert "<li>ICO</li>" in sources
+    assertInHTML(
+        '<li><a href="https://www.legislation.gov.uk/" rel="noopener noreferrer">'
+        "UK GDPR Art 15</a></li>",
+        html,
+    )
+    assertInHTML("<li>ICO</li>", html)
+    assert html.count("<a ") == 1
 
 
 def test_user_text_in_blocks_is_escaped():
     html = render(DefinitionBlock(), {"term": "<script>x</script>", "definition": "<b>d</b>"})
-    assert "<script>" not in html
-    assert "&lt;script&gt;" in html
+    assertInHTML('<dt class="kh-definition__term">&lt;script&gt;x&lt;/script&gt;</dt>', html)
+    assertInHTML('<dd class="kh-definition__text">&lt;b&gt;d&lt;/b&gt;</dd>', html)
+    assertInHTML("<script>x</script>", html, count=0)
+    assertInHTML("<b>d</b>", html, count=0)
 
 
 def test_table_renders_headers_and_row_headers():
@@ -104,9 +150,19 @@ def test_table_renders_headers_and_row_headers():
             "rows": [["Shifts", "Software"]],
         },
     )
-    assert "<caption" in html
-    assert '<th scope="col"' in html
-    assert '<th scope="row" class="kh-table__header">Shifts</th>' in html
+    assertInHTML('<caption class="kh-table__caption">Who decides</caption>', html)
+    assertInHTML(
+        """<thead><tr>
+          <th scope="col" class="kh-table__header">Decision</th>
+          <th scope="col" class="kh-table__header">Made by</th>
+        </tr></thead>""",
+        html,
+    )
+    assertInHTML(
+        """<tr><th scope="row" class="kh-table__header">Shifts</th>
+          <td class="kh-table__cell">Software</td></tr>""",
+        html,
+    )
 
 
 def test_table_rows_must_match_the_headings():
@@ -152,4 +208,5 @@ def test_video_requires_a_transcript():
         {"video": doc.pk, "title": "Intro", "captions": None, "transcript": "<p>Hi</p>"}
     )
     html = block.render(block.clean(ok))
-    assert "<video" in html and "Transcript" in html and 'type="video/mp4"' in html
+    assertInHTML(f'<source src="{doc.url}" type="video/mp4">', html)
+    assert "Transcript" in html

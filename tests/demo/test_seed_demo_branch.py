@@ -9,7 +9,7 @@ from accounts.models import User
 from branches.models import Branch, BranchOfficer, Membership, Notice, RegionOfficer
 from courses.catalogue import catalogue_load
 from courses.models import Certificate, Enrolment
-from tests.factories.branches import with_mfa
+from tests.factories import with_mfa
 
 pytestmark = pytest.mark.django_db
 

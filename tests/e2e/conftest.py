@@ -101,8 +101,11 @@ def _restore_baseline(_baseline_data, transactional_db):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect() waits for a state as long as page actions do (its default is 5 s,
+    # too short for a loaded CI machine; waiting longer for a state never flakes).
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
@@ -141,6 +144,7 @@ class Visit:
         """
         page = self.page
         page.wait_for_load_state()
+        self.wait_for_admin_messages()
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             # evaluate() is not subject to the page's CSP, so the strict
             # policy stays on while axe runs.
@@ -159,6 +163,26 @@ class Visit:
         ]
         assert not violations, f"axe on {page.url}:\n" + "\n".join(violations)
         self.checked.append(page.url)
+
+    def wait_for_admin_messages(self):
+        """Wait until Wagtail's admin messages (if any) have finished appearing.
+
+        The admin fades its messages in: the list starts transparent, its
+        script adds a class a moment after load, and a half-second transition
+        brings it to full opacity. Checked mid-fade, the green success message
+        fails axe's colour-contrast rule, so wait for the state a reader ends
+        up seeing: fully opaque, with no transition still running. Pages with
+        no messages (every page outside the admin) pass at once.
+        """
+        self.page.wait_for_function(
+            """() => {
+                const list = document.querySelector('.messages > ul');
+                if (!list || !list.querySelector('li')) return true;
+                const running = list.closest('.messages').getAnimations({subtree: true})
+                    .some(animation => animation.playState !== 'finished');
+                return getComputedStyle(list).opacity === '1' && !running;
+            }"""
+        )
 
     def assert_no_third_party_requests(self):
         outside = [

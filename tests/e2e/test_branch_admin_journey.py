@@ -5,11 +5,12 @@ removal it does not (issue 6; AC-03, LOG-01)."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from branches.models import Branch, BranchOfficer
 from tests.e2e.helpers import sign_in
-from tests.factories import UserFactory
-from tests.factories.branches import make_region, with_mfa
+from tests.factories import UserFactory, with_mfa
+from tests.factories.branches import make_region
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -45,7 +46,7 @@ def test_administrator_creates_a_branch_and_appoints_then_removes_an_officer(vis
     page.select_option("#id_branch", label="Cardiff Libraries")
     with page.expect_navigation():
         page.get_by_role("button", name="Appoint").click()
-    assert page.get_by_text("No active account has this email address.").is_visible()
+    expect(page.get_by_text("No active account has this email address.")).to_be_visible()
     assert not BranchOfficer.objects.exists()
     visit.assert_accessible()
 
@@ -53,14 +54,16 @@ def test_administrator_creates_a_branch_and_appoints_then_removes_an_officer(vis
     with page.expect_navigation():
         page.get_by_role("button", name="Appoint").click()
     assert BranchOfficer.objects.filter(branch=branch, user=officer).exists()
-    assert page.get_by_role("cell", name="Cora Coordinator (coordinator@example.org)").is_visible()
+    expect(
+        page.get_by_role("cell", name="Cora Coordinator (coordinator@example.org)")
+    ).to_be_visible()
 
     # The officer (with an authenticator app) reaches the dashboard on their next request.
     officer_secret = with_mfa(officer)
     officer_page = officer_visit.page
     sign_in(officer_visit, officer, officer_secret)
     officer_visit.goto("/branches/cardiff-libraries/")
-    assert officer_page.get_by_role("heading", level=1, name="Cardiff Libraries").is_visible()
+    expect(officer_page.get_by_role("heading", level=1, name="Cardiff Libraries")).to_be_visible()
 
     with page.expect_navigation():
         page.get_by_role(
@@ -72,5 +75,5 @@ def test_administrator_creates_a_branch_and_appoints_then_removes_an_officer(vis
 
     # Both role changes are in the site history.
     visit.goto("/admin/reports/site-history/")
-    assert page.get_by_text("Officer appointed").first.is_visible()
-    assert page.get_by_text("Officer role removed").first.is_visible()
+    expect(page.get_by_text("Officer appointed").first).to_be_visible()
+    expect(page.get_by_text("Officer role removed").first).to_be_visible()

@@ -8,16 +8,16 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import totp_now
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, with_mfa
 from tests.factories.branches import (
     make_branch,
     make_member,
     make_officer,
     make_region,
     make_region_officer,
-    with_mfa,
 )
 from tests.factories.courses import make_course
 
@@ -92,7 +92,7 @@ def test_officer_sees_a_consenting_rep_until_they_withdraw(visit, rep_visit):
     rep = rep_visit.page
 
     officer_signs_in(visit, branch)
-    assert officer.get_by_text("Nobody shares their progress yet.").is_visible()
+    expect(officer.get_by_text("Nobody shares their progress yet.")).to_be_visible()
     follow(visit, "Invite members", officer.get_by_role("navigation", name="Branch officer pages"))
     join_url = officer.get_by_label("Invitation link").input_value()
     assert re.fullmatch(rf"{visit.base_url}/branches/join/[^/]+/", join_url)
@@ -109,7 +109,7 @@ def test_officer_sees_a_consenting_rep_until_they_withdraw(visit, rep_visit):
     submit(rep, "Join the branch")
     rep.wait_for_url("**/branches/privacy/")
     rep_visit.assert_accessible()
-    assert rep.get_by_text(f"You have joined {BRANCH}. Its officers can now see").is_visible()
+    expect(rep.get_by_text(f"You have joined {BRANCH}. Its officers can now see")).to_be_visible()
 
     # The rep completes one lesson of two.
     rep_visit.goto(course.url)
@@ -141,7 +141,9 @@ def test_officer_sees_a_consenting_rep_until_they_withdraw(visit, rep_visit):
     # Their detail page, then the CSV with exactly their row.
     follow(visit, "Rosa Rep", member_table(officer))
     assert officer.get_by_role("heading", level=1).inner_text() == "Rosa Rep"
-    assert officer.get_by_role("row", name=re.compile(COURSE)).get_by_text("1 of 2").is_visible()
+    expect(
+        officer.get_by_role("row", name=re.compile(COURSE)).get_by_text("1 of 2")
+    ).to_be_visible()
     detail_url = officer.url
     follow(visit, "Back to all members")
     with officer.expect_download() as download_info:
@@ -158,20 +160,20 @@ def test_officer_sees_a_consenting_rep_until_they_withdraw(visit, rep_visit):
     rep_visit.goto("/dashboard/")
     follow(rep_visit, "your branches and privacy")
     section = rep.get_by_role("region", name=BRANCH)
-    assert section.get_by_text("Sharing your progress", exact=True).is_visible()
+    expect(section.get_by_text("Sharing your progress", exact=True)).to_be_visible()
     section.get_by_label("No, do not share it").check()
     submit(rep, "Save your choice")
     rep_visit.assert_accessible()
-    assert rep.get_by_text(f"{BRANCH} officers can no longer see your progress.").is_visible()
-    assert section.get_by_text("Not sharing your progress", exact=True).is_visible()
+    expect(rep.get_by_text(f"{BRANCH} officers can no longer see your progress.")).to_be_visible()
+    expect(section.get_by_text("Not sharing your progress", exact=True)).to_be_visible()
 
     # On the officer's next request the rep has gone, from the page and the export.
     officer.reload()
     visit.assert_accessible()
     assert member_table(officer).count() == 0
-    assert officer.get_by_text("1 member has not shared their progress.").is_visible()
+    expect(officer.get_by_text("1 member has not shared their progress.")).to_be_visible()
     assert officer.get_by_text("Rosa Rep").count() == 0
-    assert officer.get_by_role("heading", name="Courses", exact=True).is_visible()
+    expect(officer.get_by_role("heading", name="Courses", exact=True)).to_be_visible()
     assert officer.get_by_role("table", name=re.compile("^Course completion")).count() == 0
     export = officer.request.get(f"{visit.base_url}/branches/{branch.slug}/export.csv")
     assert export.ok
@@ -195,18 +197,20 @@ def test_notice_and_recommendation_reach_a_rep_who_then_leaves(visit, rep_visit)
     submit(officer, "Post the notice")
     visit.assert_accessible()
     assert officer.title().startswith("Error: ")
-    assert officer.get_by_role("alert").get_by_role("link", name="Enter the notice").is_visible()
+    expect(
+        officer.get_by_role("alert").get_by_role("link", name="Enter the notice")
+    ).to_be_visible()
     officer.get_by_label("Notice").fill(
         "Branch meeting on <b>Thursday</b>.\n\n"
         'Read <a href="https://example.org/agenda">the agenda</a> first.'
     )
     submit(officer, "Post the notice")
     visit.assert_accessible()
-    assert officer.get_by_text("Your notice is on members' dashboards.").is_visible()
+    expect(officer.get_by_text("Your notice is on members' dashboards.")).to_be_visible()
     posted = officer.get_by_role("heading", name=re.compile(r"^Posted \d+ \w+ \d{4} at \d\d:\d\d$"))
     # Each Remove button names its notice, so two from one day are told apart.
     remove_name = "Remove the notice p" + posted.inner_text()[1:]
-    assert officer.get_by_role("button", name=remove_name, exact=True).is_visible()
+    expect(officer.get_by_role("button", name=remove_name, exact=True)).to_be_visible()
 
     follow(visit, "Recommend a course", subnav)
     officer.get_by_label("Course", exact=True).select_option(label=COURSE)
@@ -214,7 +218,7 @@ def test_notice_and_recommendation_reach_a_rep_who_then_leaves(visit, rep_visit)
     officer.get_by_label("Complete by").fill(f"{due:%d/%m/%Y}")
     submit(officer, "Recommend the course")
     visit.assert_accessible()
-    assert officer.get_by_text(f"Recommended “{COURSE}”.").is_visible()
+    expect(officer.get_by_text(f"Recommended “{COURSE}”.")).to_be_visible()
 
     rep_visit.goto("/dashboard/")
     notice = rep.locator(".kh-notice")
@@ -231,8 +235,8 @@ def test_notice_and_recommendation_reach_a_rep_who_then_leaves(visit, rep_visit)
     submit(rep, "Leave the branch")
     rep.wait_for_url("**/branches/privacy/")
     rep_visit.assert_accessible()
-    assert rep.get_by_text(f"You have left {BRANCH}.").is_visible()
-    assert rep.get_by_text("You have not joined a branch on Knowhow.").is_visible()
+    expect(rep.get_by_text(f"You have left {BRANCH}.")).to_be_visible()
+    expect(rep.get_by_text("You have not joined a branch on Knowhow.")).to_be_visible()
     rep_visit.goto("/dashboard/")
     assert rep.locator(".kh-notice").count() == 0
     assert rep.get_by_text(f"{COURSE} — {BRANCH}").count() == 0
@@ -285,7 +289,7 @@ def test_dashboard_at_320_pixels_without_javascript_filters_by_get(visit, browse
     page.get_by_label("Sort by").select_option(label="Name, A to Z")
     submit(page, "Show members")
     assert re.search(r"\?name=rosa&.*&sort=name#members$", page.url)
-    assert page.get_by_text("1 member matches the filters").is_visible()
+    expect(page.get_by_text("1 member matches the filters")).to_be_visible()
     assert member_table(page).get_by_role("row").count() == 2
     assert_fits(page)
     with page.expect_navigation():

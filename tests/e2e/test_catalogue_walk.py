@@ -5,6 +5,7 @@ answered through the form a rep sees.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments.grading import full_marks_response
 from assessments.models import Attempt
@@ -68,7 +69,7 @@ def test_a_rep_completes_a_starter_course(visit, slug):
             visit.assert_accessible()
             click(page, "button", "Submit your answers")
             visit.assert_accessible()
-            assert page.get_by_role("heading", name="You passed").is_visible(), page.url
+            expect(page.get_by_role("heading", name="You passed"), page.url).to_be_visible()
             click(page, "link", "Back to the lesson")
             if page.get_by_role("link", name="Continue to the next lesson").count():
                 click(page, "link", "Continue to the next lesson")

@@ -4,13 +4,13 @@ import io
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from courses.models import Certificate
 from courses.services import enrolment_start
 from tests.e2e.helpers import sign_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_mfa
 from tests.factories.courses import make_course
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -27,7 +27,7 @@ def test_rep_earns_downloads_shares_and_sees_a_revocation(visit):
     page.get_by_role("link", name="Continue where you left off").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Mark as complete and continue").click()
-    assert page.get_by_text("You completed this course").is_visible()
+    expect(page.get_by_text("You completed this course")).to_be_visible()
     visit.assert_accessible()
 
     visit.goto("/dashboard/")
@@ -46,7 +46,7 @@ def test_rep_earns_downloads_shares_and_sees_a_revocation(visit):
     verify_url = page.input_value(f"#link-{certificate.code}")
     page.goto(verify_url)
     visit.assert_accessible()
-    assert page.get_by_text("This certificate is valid.").is_visible()
+    expect(page.get_by_text("This certificate is valid.")).to_be_visible()
     assert page.locator("main").get_by_text("Wójcik").count() == 0
 
     page.go_back()
@@ -55,15 +55,14 @@ def test_rep_earns_downloads_shares_and_sees_a_revocation(visit):
         page.get_by_role("button", name="Save").click()
     visit.assert_accessible()
     page.goto(verify_url)
-    assert page.locator("main").get_by_text("Łukasz Wójcik").is_visible()
+    expect(page.locator("main").get_by_text("Łukasz Wójcik")).to_be_visible()
 
     # An administrator revokes it.
     page.goto(visit.base_url + "/accounts/logout/")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
     admin = UserFactory(email="boss@example.org", is_superuser=True, is_staff=True)
-    secret = generate_totp_secret()
-    TOTP.activate(admin, secret)
+    secret = with_mfa(admin)
     sign_in(visit, admin, secret)
     visit.goto("/admin/certificates/")
     page.get_by_role("link", name=re.compile("Revoke")).click()
@@ -73,5 +72,5 @@ def test_rep_earns_downloads_shares_and_sees_a_revocation(visit):
         page.get_by_role("button", name="Revoke the certificate").click()
 
     visit.goto(f"/certificates/verify/{certificate.code}/")
-    assert page.get_by_text("This certificate has been revoked.").is_visible()
+    expect(page.get_by_text("This certificate has been revoked.")).to_be_visible()
     assert page.get_by_text("Data rights at work").count() == 0

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories.courses import make_course
 
@@ -81,18 +82,18 @@ def test_rep_filters_starts_completes_two_lessons_and_resumes(visit, mailoutbox)
     submit(page)
     page.wait_for_url(visit.base_url + "/")
     sign_in(visit, "rep.journey@example.org")
-    assert page.get_by_text("Continue: Lesson 1.3").is_visible()
+    expect(page.get_by_text("Continue: Lesson 1.3")).to_be_visible()
     progress = page.locator("main progress").first
     assert progress.get_attribute("value") == "2"
     assert progress.get_attribute("max") == "6"
 
     page.get_by_role("link", name="Data rights at work").click()
     visit.assert_accessible()
-    assert page.get_by_text("2 of 6 done").is_visible()
+    expect(page.get_by_text("2 of 6 done")).to_be_visible()
     page.get_by_role("link", name="Continue where you left off").click()
     page.wait_for_url("**/lesson-1-3/")
     assert page.locator("main progress").first.get_attribute("value") == "2"
-    assert page.get_by_text("Lesson 3 of 6").is_visible()
+    expect(page.get_by_text("Lesson 3 of 6")).to_be_visible()
     visit.assert_accessible()
 
 
@@ -101,7 +102,7 @@ def test_catalogue_works_at_320_pixels_without_javascript(browser, live_server):
     context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/courses/?level=introductory")
-    assert page.get_by_role("link", name="Data rights at work").is_visible()
+    expect(page.get_by_role("link", name="Data rights at work")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"page scrolls sideways at 320 px ({width} px wide)"
     context.close()

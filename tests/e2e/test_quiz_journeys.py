@@ -4,15 +4,15 @@ import datetime
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessments.models import Attempt, Question, Quiz
 from assessments.services import attempt_start
 from courses.models import LessonPage
 from courses.services import enrolment_start
 from tests.e2e.helpers import sign_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_mfa
 from tests.factories.assessments import make_question, make_quiz
 from tests.factories.courses import lessons_of, make_course
 
@@ -65,15 +65,15 @@ def test_rep_fails_sees_feedback_retakes_passes_and_hits_the_limit(visit):
     assert page.get_by_label("Article 17").is_checked()
     click(page, "Save and check your answers")
     visit.assert_accessible()
-    assert page.get_by_text("You have not answered 1 question").is_visible()
+    expect(page.get_by_text("You have not answered 1 question")).to_be_visible()
     click(page, "Submit your answers")
     visit.assert_accessible()
-    assert page.get_by_role("heading", name="Not passed this time").is_visible()
-    assert page.get_by_text("No: Article 17 is the right to erasure.").is_visible()
+    expect(page.get_by_role("heading", name="Not passed this time")).to_be_visible()
+    expect(page.get_by_text("No: Article 17 is the right to erasure.")).to_be_visible()
 
     # Too soon to try again.
     page.get_by_role("link", name="Back to the quiz").click()
-    assert page.get_by_text("You can try again from").is_visible()
+    expect(page.get_by_text("You can try again from")).to_be_visible()
     assert page.get_by_role("button", name="Try again").count() == 0
     visit.assert_accessible()
 
@@ -87,22 +87,21 @@ def test_rep_fails_sees_feedback_retakes_passes_and_hits_the_limit(visit):
     page.get_by_label("False").check()
     click(page, "Save and check your answers")
     click(page, "Submit your answers")
-    assert page.get_by_role("heading", name="You passed").is_visible()
+    expect(page.get_by_role("heading", name="You passed")).to_be_visible()
     visit.assert_accessible()
 
     page.get_by_role("link", name="Back to the lesson").click()
-    assert page.get_by_text("You have completed this lesson.").is_visible()
+    expect(page.get_by_text("You have completed this lesson.")).to_be_visible()
     visit.assert_accessible()
 
     visit.goto(lesson.url + "quiz/")
-    assert page.get_by_text("You have used all 2 attempts").is_visible()
+    expect(page.get_by_text("You have used all 2 attempts")).to_be_visible()
     assert page.get_by_role("button", name=re.compile("Start|Try again")).count() == 0
 
 
 def test_educator_imports_gift_and_builds_a_quiz_with_a_random_draw(visit, tmp_path):
     educator = UserFactory(email="bank@example.org", groups=["Educators"])
-    secret = generate_totp_secret()
-    TOTP.activate(educator, secret)
+    secret = with_mfa(educator)
     page = visit.page
     sign_in(visit, educator, secret)
 
@@ -119,8 +118,8 @@ def test_educator_imports_gift_and_builds_a_quiz_with_a_random_draw(visit, tmp_p
     page.fill("input[name=tag]", "rights")
     click(page, "Preview")
     visit.assert_accessible()
-    assert page.get_by_text("3 questions ready to import").is_visible()
-    assert page.get_by_text(re.compile(r"Line 7: ")).is_visible()
+    expect(page.get_by_text("3 questions ready to import")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Line 7: "))).to_be_visible()
     click(page, "Import 3 questions")
     assert Question.objects.filter(tags__name="rights").count() == 3
 

@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 
 from accounts.models import User
@@ -33,3 +34,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+def with_mfa(user):
+    """Give `user` an authenticator app, as staff, educators and officers must
+    have (AUTH-04). Returns the TOTP secret, for signing in through the form."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret

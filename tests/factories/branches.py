@@ -2,11 +2,9 @@
 
 import itertools
 
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
 from branches.models import Branch, BranchOfficer, Membership, Region, RegionOfficer
 from branches.services import membership_join
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_mfa
 
 _numbers = itertools.count(1)
 
@@ -24,13 +22,6 @@ def make_branch(name=None, *, region=None, employer="Northshire NHS Trust"):
         region=region or make_region(),
         employer=employer,
     )
-
-
-def with_mfa(user):
-    """Give `user` an authenticator app, as officers must have (AUTH-04). Returns the secret."""
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
 
 
 def make_officer(branch, user=None, *, mfa=True):

@@ -136,8 +136,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: login and reset rate limits live here, so it is shared between
-# worker processes: Redis when REDIS_URL is set, else the database.
+# Cache: login and reset rate limits and each learner's course outline
+# (courses/page_cache.py) live here, so it is shared between worker processes:
+# Redis when REDIS_URL is set, else the database.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
