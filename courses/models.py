@@ -6,6 +6,8 @@ one enrolment per learner and course, one completion per learner and lesson.
 Percentages are computed by selectors, never stored.
 """
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -400,6 +402,9 @@ class Enrolment(models.Model):
     last_lesson = models.ForeignKey(
         LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Replaced whenever the learner's completions in the course change; stamps
+    # their outline in the cache (courses/page_cache.py).
+    progress_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         constraints = [

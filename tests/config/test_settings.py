@@ -70,7 +70,7 @@ def test_production_defaults_to_the_shared_database_cache():
 
 def test_production_uses_redis_when_redis_url_is_set():
     values = production_settings(REDIS_URL="redis://127.0.0.1:6379/3")
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "core.cache.ResilientRedisCache"
     assert values["cache_location"] == "redis://127.0.0.1:6379/3"
 
 

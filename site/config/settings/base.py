@@ -134,12 +134,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: login and reset rate limits live here, so production must share it
-# between worker processes (see production.py).
+# between worker processes (see production.py). Django's RedisCache with short
+# timeouts and a circuit breaker: pages still render while Redis is away, and
+# sign-in pauses with a 503 rather than lose its rate limits (core/cache.py).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "knowhow",
         }
