@@ -246,7 +246,9 @@ class GunicornNode:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, *, timeout=90):
+    def start(self, *, timeout=90, healthz=200):
+        """Start gunicorn and wait until /healthz answers `healthz` (503: a node
+        whose database is meant to be unreachable)."""
         self.process = subprocess.Popen(  # noqa: S603
             [
                 str(Path(sys.executable).parent / "gunicorn"),
@@ -266,7 +268,7 @@ class GunicornNode:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn {self.name} exited with {self.process.returncode}")
             try:
-                return http_get(self.port, "/healthz", timeout=5)[0] == 200
+                return http_get(self.port, "/healthz", timeout=5)[0] == healthz
             except OSError:
                 return False
 

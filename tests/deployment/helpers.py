@@ -71,13 +71,14 @@ def make_env(*, database_url, redis_url=None, static, secret_key=None, **extra):
 
 
 @contextmanager
-def running_nodes(envs, *, workers=1):
+def running_nodes(envs, *, workers=1, healthz=200):
     """Start one gunicorn per environment (static files collected once); stop them all."""
     collectstatic(envs[0])
     nodes = []
     try:
         for n, env in enumerate(envs):
-            nodes.append(GunicornNode(env, workers=workers, name=f"node-{'AB'[n % 2]}").start())
+            node = GunicornNode(env, workers=workers, name=f"node-{'AB'[n % 2]}")
+            nodes.append(node.start(healthz=healthz))
         yield nodes
     finally:
         for node in nodes:
