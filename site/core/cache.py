@@ -32,7 +32,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import ReadOnlyError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
@@ -45,8 +45,9 @@ MAX_DROPPED_KEYS = 10_000
 # allauth's rate-limit histories and their locks, allauth's used TOTP codes,
 # and the public certificate check's counter (courses/certificate_views.py).
 FAIL_CLOSED_PREFIXES = ("allauth:rl:", "allauth.mfa.totp.used", "certificate-verify:")
-# Redis is down, restarting, unreachable, or a replica that cannot take writes.
-UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OSError)
+# Redis is down, restarting (loading its data), unreachable, full (with no
+# eviction policy), or a replica that cannot take writes.
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ReadOnlyError, OutOfMemoryError, OSError)
 
 
 class CacheUnavailable(Exception):
