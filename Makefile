@@ -37,9 +37,11 @@ run: migrate
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# lint-imports checks the layers declared in pyproject.toml ([tool.importlinter]).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=site $(BIN)/lint-imports
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
@@ -52,6 +54,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache static_collected
 
 # Benchmarks: BENCHMARKS.md says what they measure. BENCH_ARGS=--write records the results
-# there; BENCH_ARGS="--dataset scale" measures the database seed_scale filled (PostgreSQL).
+# there; BENCH_ARGS="--dataset scale" measures the database `python -m bench seed-scale`
+# filled (PostgreSQL).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -12,7 +12,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from assessments.gift import MAX_BYTES, export_gift, parse_gift
 from assessments.models import Question, Quiz
 from assessments.selectors import quiz_item_analysis
-from assessments.services import questions_import
+from assessments.services import questions_check, questions_import
 from core.spreadsheets import csv_text
 
 
@@ -67,7 +67,7 @@ def gift_import(request):
     context = _header("Import questions from GIFT", "upload")
     form = GiftImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        result = parse_gift(form.cleaned_data["gift"])
+        result = questions_check(result=parse_gift(form.cleaned_data["gift"]))
         if "import" in request.POST and result.questions:
             created = questions_import(parsed=result.questions, tags=[form.cleaned_data["tag"]])
             messages.success(request, f"Imported {len(created)} question(s).")

@@ -6,6 +6,7 @@ changes what a past attempt saw or scored. Grading is pure code in
 grading.py; attempts are records.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -333,6 +334,11 @@ class AttemptState(models.TextChoices):
     ABANDONED = "abandoned", "Time ran out"
 
 
+# Answers that reach the server this long after the deadline still count:
+# the page may have been submitted just as the clock ran out.
+ANSWER_GRACE = timedelta(seconds=30)
+
+
 class Attempt(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
     user = models.ForeignKey(
@@ -371,6 +377,10 @@ class Attempt(models.Model):
     @property
     def is_in_progress(self):
         return self.state == AttemptState.IN_PROGRESS
+
+    def is_past_deadline(self, now) -> bool:
+        """Has the time limit, and the grace after it, run out?"""
+        return self.deadline is not None and now > self.deadline + ANSWER_GRACE
 
 
 class AttemptQuestion(models.Model):

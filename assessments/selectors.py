@@ -3,9 +3,30 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
-from assessments.models import Attempt, AttemptState, GradingMethod, QuestionKind, ReviewOption
+from assessments.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    GradingMethod,
+    Question,
+    QuestionOption,
+    Quiz,
+    ReviewOption,
+)
+
+
+def graded_attempt(*, submitted: list[Attempt], method: str) -> Attempt | None:
+    """The submitted attempt that counts, by the quiz's grading method:
+    the latest, or the highest (the later of two equal ones). `submitted` is
+    in attempt order."""
+    if not submitted:
+        return None
+    if method == GradingMethod.LATEST:
+        return submitted[-1]
+    return max(submitted, key=lambda a: (a.percent or 0, a.number))
 
 
 @dataclass
@@ -40,18 +61,12 @@ def quiz_status(*, user, quiz, now=None, since=None) -> QuizStatus:
     attempts = list(attempts)
     status = QuizStatus()
     for attempt in attempts:
-        if attempt.state == AttemptState.IN_PROGRESS:
-            expired = attempt.deadline and now > attempt.deadline + timedelta(seconds=30)
-            if not expired:
-                status.in_progress = attempt
-                continue
+        if attempt.state == AttemptState.IN_PROGRESS and not attempt.is_past_deadline(now):
+            status.in_progress = attempt
+            continue
         status.attempts.append(attempt)
     submitted = [a for a in status.attempts if a.state == AttemptState.SUBMITTED]
-    if submitted:
-        if quiz.grading_method == GradingMethod.LATEST:
-            status.graded = submitted[-1]
-        else:
-            status.graded = max(submitted, key=lambda a: (a.percent or 0, a.number))
+    status.graded = graded_attempt(submitted=submitted, method=quiz.grading_method)
     if quiz.max_attempts is not None:
         used = len(attempts)
         status.attempts_left = max(0, quiz.max_attempts - used)
@@ -75,58 +90,9 @@ def can_review(*, quiz, status: QuizStatus) -> bool:
     return status.attempts_left == 0 and status.in_progress is None
 
 
-def question_for_display(row, *, response=None):
-    """What an in-progress attempt may show about a question: never the key.
-
-    Built field by field from the snapshot, so nothing about correctness,
-    feedback or explanation can leak into the page (QZ-01).
-    """
-    snapshot = row.snapshot
-    kind = snapshot["kind"]
-    view = {
-        "position": row.position,
-        "kind": kind,
-        "stem": snapshot["stem"],
-        "marks": snapshot["marks"],
-        "response": response if response is not None else row.response,
-        "choices": [],
-        "items": [],
-        "rights": [],
-    }
-    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE):
-        texts = {option["id"]: option["text"] for option in snapshot["options"]}
-        order = row.display_order or list(texts)
-        view["choices"] = [{"id": option_id, "text": texts[option_id]} for option_id in order]
-    elif kind == QuestionKind.ORDERING:
-        texts = {item["id"]: item["text"] for item in snapshot["items"]}
-        order = (view["response"] or {}).get("order") or []
-        view["items"] = [
-            {
-                "id": item_id,
-                "text": texts[item_id],
-                "position": order.index(item_id) + 1 if item_id in order else None,
-            }
-            for item_id in row.display_order
-        ]
-        view["positions"] = list(range(1, len(view["items"]) + 1))
-    elif kind == QuestionKind.MATCHING:
-        pairs = {pair["id"]: pair for pair in snapshot["pairs"]}
-        matches = (view["response"] or {}).get("matches") or {}
-        view["items"] = [
-            {"id": pair["id"], "text": pair["left"], "chosen": matches.get(pair["id"])}
-            for pair in snapshot["pairs"]
-        ]
-        view["rights"] = [
-            {"id": pair_id, "text": pairs[pair_id]["right"]} for pair_id in row.display_order
-        ]
-    return view
-
-
-def passed_quiz_ids(*, user, quiz_ids, since=None) -> set:
+def passed_quiz_ids(*, user, quiz_ids, since=None) -> set[int]:
     """Which of these quizzes the user has passed now, by each quiz's grading
     method. Two queries, however many quizzes."""
-    from assessments.models import Quiz
-
     quizzes = Quiz.objects.in_bulk(list(quiz_ids))
     attempts = Attempt.objects.filter(
         user=user, quiz_id__in=list(quiz_ids), state=AttemptState.SUBMITTED
@@ -138,22 +104,14 @@ def passed_quiz_ids(*, user, quiz_ids, since=None) -> set:
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
     passed = set()
     for quiz_id, submitted in by_quiz.items():
-        if quizzes[quiz_id].grading_method == GradingMethod.LATEST:
-            graded = submitted[-1]
-        else:
-            graded = max(submitted, key=lambda a: (a.percent or 0, a.number))
-        if graded.passed:
+        if graded_attempt(submitted=submitted, method=quizzes[quiz_id].grading_method).passed:
             passed.add(quiz_id)
     return passed
 
 
-def quiz_item_analysis(*, quiz):
+def quiz_item_analysis(*, quiz) -> dict:
     """How a quiz's questions performed: a fixed number of queries, however
     many attempts (aggregates in the database, one pass over responses)."""
-    from django.db.models import Avg, Count, Q
-
-    from assessments.models import AttemptQuestion, Question, QuestionOption
-
     submitted = Attempt.objects.filter(quiz=quiz, state=AttemptState.SUBMITTED)
     totals = submitted.aggregate(
         attempts=Count("id"), passed=Count("id", filter=Q(passed=True)), mean=Avg("percent")
@@ -176,12 +134,12 @@ def quiz_item_analysis(*, quiz):
         for pk, text in QuestionOption.objects.filter(question_id__in=ids).values_list("pk", "text")
     }
     option_texts.update({"true": "True", "false": "False"})
-    chosen = {}
+    picked = {}  # question id → option id → how many chose it
     responses = AttemptQuestion.objects.filter(attempt__in=submitted).values_list(
         "question_id", "response"
     )
     for question_id, response in responses.iterator():
-        counts = chosen.setdefault(question_id, {})
+        counts = picked.setdefault(question_id, {})
         picks = []
         if isinstance(response, dict):
             if "option" in response:
@@ -191,8 +149,28 @@ def quiz_item_analysis(*, quiz):
         if response is None:
             picks = ["(no answer)"]
         for pick in picks:
+            counts[pick] = counts.get(pick, 0) + 1
+    # An option removed from the bank since (the catalogue loader drops options a
+    # corrected file no longer has) is named from the snapshots of the attempts that
+    # showed it; the query runs only when there is such an option.
+    gone = {
+        question_id
+        for question_id, counts in picked.items()
+        if any(pick.startswith("o") and pick not in option_texts for pick in counts)
+    }
+    if gone:
+        snapshots = AttemptQuestion.objects.filter(
+            attempt__in=submitted, question_id__in=[pk for pk in gone if pk]
+        ).values_list("snapshot", flat=True)
+        for snapshot in snapshots.iterator():
+            for option in snapshot.get("options", []):
+                option_texts.setdefault(option["id"], option["text"])
+    chosen = {}
+    for question_id, counts in picked.items():
+        labels = chosen.setdefault(question_id, {})
+        for pick, count in counts.items():
             label = option_texts.get(pick, pick)
-            counts[label] = counts.get(label, 0) + 1
+            labels[label] = labels.get(label, 0) + count
     attempts = totals["attempts"] or 0
     return {
         "attempts": attempts,

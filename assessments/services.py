@@ -6,17 +6,27 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 
+from assessments.gift import GiftError, GiftResult, ParsedQuestion
 from assessments.grading import grade_attempt
-from assessments.models import Attempt, AttemptQuestion, AttemptState, Question, QuestionKind, Quiz
+from assessments.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Question,
+    QuestionAcceptedAnswer,
+    QuestionKind,
+    QuestionOption,
+    QuestionOrderingItem,
+    QuestionPair,
+    Quiz,
+)
 from assessments.selectors import quiz_status
-
-# Answers that reach the server this long after the deadline still count:
-# the page may have been submitted just as the clock ran out.
-GRACE = timedelta(seconds=30)
 
 
 class AttemptError(Exception):
@@ -157,7 +167,7 @@ def _locked(attempt, *, version, now):
         raise NotInProgress()
     if version is not None and int(version) != locked.version:
         raise StaleAttempt()
-    if locked.deadline and now > locked.deadline + GRACE:
+    if locked.is_past_deadline(now):
         raise TimeExpired()
     return locked
 
@@ -225,6 +235,88 @@ def attempt_submit(*, attempt: Attempt, version, responses=None, now=None) -> At
     return locked
 
 
+def _question_build(
+    *,
+    kind: str,
+    title: str,
+    stem: str,
+    options=(),
+    true_is_correct=None,
+    feedback_if_true="",
+    feedback_if_false="",
+    accepted=(),
+    items=(),
+    pairs=(),
+    marks=Decimal("1"),
+    general_feedback="",
+    explanation="",
+    key=None,
+) -> Question:
+    """An unsaved question with its options, answers, items and pairs."""
+    question = Question(
+        key=key,
+        title=title,
+        kind=kind,
+        stem=stem,
+        marks=marks,
+        general_feedback=general_feedback,
+        explanation=explanation,
+        true_is_correct=true_is_correct,
+        feedback_if_true=feedback_if_true,
+        feedback_if_false=feedback_if_false,
+    )
+    question.options = [
+        QuestionOption(
+            text=option["text"],
+            is_correct=bool(option.get("correct")),
+            feedback=option.get("feedback", ""),
+            sort_order=n,
+        )
+        for n, option in enumerate(options)
+    ]
+    question.accepted_answers = [
+        QuestionAcceptedAnswer(text=str(text), sort_order=n) for n, text in enumerate(accepted)
+    ]
+    question.ordering_items = [
+        QuestionOrderingItem(text=str(text), sort_order=n) for n, text in enumerate(items)
+    ]
+    question.pairs = [
+        QuestionPair(left=pair["left"], right=pair["right"], sort_order=n)
+        for n, pair in enumerate(pairs)
+    ]
+    return question
+
+
+# How each part of a question is named in an error message.
+_PARTS = {
+    "options": "option",
+    "accepted_answers": "accepted answer",
+    "ordering_items": "item",
+    "pairs": "pair",
+}
+
+
+def _question_errors(question: Question) -> list[str]:
+    """Every field that would not pass the bank's own validation (lengths,
+    ranges, a unique key), as "field: message" lines; empty if it may be saved."""
+    errors = []
+    try:
+        question.full_clean()
+    except ValidationError as error:
+        errors += [f"{field}: {m}" for field, ms in error.message_dict.items() for m in ms]
+    for relation, part in _PARTS.items():
+        for n, child in enumerate(getattr(question, relation).all(), start=1):
+            try:
+                child.full_clean(exclude=["question"])
+            except ValidationError as error:
+                errors += [
+                    f"{part} {n} ({field.replace('_', ' ')}): {m}"
+                    for field, ms in error.message_dict.items()
+                    for m in ms
+                ]
+    return errors
+
+
 def question_create(
     *,
     kind: str,
@@ -245,86 +337,84 @@ def question_create(
 ) -> Question:
     """Add a question to the bank. `options` are {text, correct, feedback};
     `pairs` are {left, right}; the callers (GIFT import, the catalogue
-    loader) have already checked that the question can be marked."""
-    from assessments.models import (
-        QuestionAcceptedAnswer,
-        QuestionOption,
-        QuestionOrderingItem,
-        QuestionPair,
-    )
-
-    question = Question(
-        key=key,
-        title=title[:200],
+    loader) have already checked that the question can be marked. Every field
+    is validated as the bank's models define it (full_clean): a question that
+    fails raises ValidationError and nothing is written."""
+    question = _question_build(
         kind=kind,
+        title=title,
         stem=stem,
-        marks=marks,
-        general_feedback=general_feedback,
-        explanation=explanation,
+        options=options,
         true_is_correct=true_is_correct,
         feedback_if_true=feedback_if_true,
         feedback_if_false=feedback_if_false,
+        accepted=accepted,
+        items=items,
+        pairs=pairs,
+        marks=marks,
+        general_feedback=general_feedback,
+        explanation=explanation,
+        key=key,
     )
-    question.options = [
-        QuestionOption(
-            text=option["text"][:500],
-            is_correct=bool(option.get("correct")),
-            feedback=option.get("feedback", ""),
-            sort_order=n,
-        )
-        for n, option in enumerate(options)
-    ]
-    question.accepted_answers = [
-        QuestionAcceptedAnswer(text=str(text)[:200], sort_order=n)
-        for n, text in enumerate(accepted)
-    ]
-    question.ordering_items = [
-        QuestionOrderingItem(text=str(text)[:300], sort_order=n) for n, text in enumerate(items)
-    ]
-    question.pairs = [
-        QuestionPair(left=pair["left"][:300], right=pair["right"][:300], sort_order=n)
-        for n, pair in enumerate(pairs)
-    ]
-    question.save()
-    names = [tag for tag in tags if tag]
-    if names:
-        question.tags.add(*names)
-        question.save()  # cluster tags are written on save
+    errors = _question_errors(question)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        question.save()
+        names = [tag for tag in tags if tag]
+        if names:
+            question.tags.add(*names)
+            question.save()  # cluster tags are written on save
     return question
+
+
+def _gift_fields(item: ParsedQuestion) -> dict:
+    """question_create's fields for a question read from GIFT."""
+    fields = {
+        "kind": item.kind,
+        "title": item.title,
+        "stem": item.stem,
+        "general_feedback": item.general_feedback,
+    }
+    if item.kind == QuestionKind.TRUE_FALSE:
+        by_text = {option["text"]: option for option in item.options}
+        fields |= {
+            "true_is_correct": by_text["True"]["correct"],
+            "feedback_if_true": by_text["True"].get("feedback", ""),
+            "feedback_if_false": by_text["False"].get("feedback", ""),
+        }
+    else:
+        fields |= {"options": item.options, "accepted": item.accepted, "pairs": item.pairs}
+    return fields
+
+
+def questions_check(*, result: GiftResult) -> GiftResult:
+    """The parsed GIFT file with the questions the bank would refuse (a title
+    or answer too long for it, say) moved among the errors, each with why."""
+    checked = GiftResult(errors=list(result.errors))
+    for item in result.questions:
+        problems = _question_errors(_question_build(**_gift_fields(item)))
+        if problems:
+            checked.errors.append(GiftError(item.line, f"Line {item.line}: " + "; ".join(problems)))
+        else:
+            checked.questions.append(item)
+    checked.errors.sort(key=lambda error: error.line)
+    return checked
 
 
 def questions_import(*, parsed, tags=()) -> list[Question]:
     """Create bank questions from parsed GIFT questions, in one transaction.
 
-    The parser has already set aside the questions it could not read; every
-    question passed here is well formed. Moodle categories become tags.
+    The parser has already set aside the questions it could not read, and
+    questions_check those the bank would refuse; should one still fail
+    validation, ValidationError is raised and none is created. Moodle
+    categories become tags.
     """
-    from django.utils.text import slugify
-
     created = []
     with transaction.atomic():
         for item in parsed:
             names = list(tags)
             if item.category:
                 names.append(slugify(item.category.split("/")[-1])[:100])
-            fields = {}
-            if item.kind == QuestionKind.TRUE_FALSE:
-                by_text = {option["text"]: option for option in item.options}
-                fields = {
-                    "true_is_correct": by_text["True"]["correct"],
-                    "feedback_if_true": by_text["True"].get("feedback", ""),
-                    "feedback_if_false": by_text["False"].get("feedback", ""),
-                }
-            else:
-                fields = {"options": item.options, "accepted": item.accepted, "pairs": item.pairs}
-            created.append(
-                question_create(
-                    kind=item.kind,
-                    title=item.title,
-                    stem=item.stem,
-                    general_feedback=item.general_feedback,
-                    tags=names,
-                    **fields,
-                )
-            )
+            created.append(question_create(tags=names, **_gift_fields(item)))
     return created

@@ -1,11 +1,12 @@
 """The benchmark suite (issue #8): `make bench`, or
 
     python -m bench [--dataset small|scale] [--runs 50] [--only pages,throughput] [--write]
+    python -m bench seed-scale [--scale 0.01]   # fill DATABASE_URL's database first (seed_scale.py)
 
 --dataset small (the default) builds a throwaway database the way Django's
 test runner does: PostgreSQL when DATABASE_URL is set, SQLite otherwise (a
 file, so gunicorn can share it). --dataset scale measures the database
-DATABASE_URL names as it is, after `manage.py seed_scale` filled it; the
+DATABASE_URL names as it is, after `python -m bench seed-scale` filled it; the
 pages' own fixtures (bench/fixtures.py) are added to it once and reused.
 
 Each module in MODULES has run(ctx) -> rows (dicts). A new measurement is a
@@ -219,6 +220,12 @@ def from_json(path, *, write):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["seed-scale"]:
+        setup_django()
+        from bench import seed_scale
+
+        return seed_scale.main(argv[1:])
     args = parse(argv)
     if args.from_json:
         return from_json(args.from_json, write=args.write)
@@ -229,7 +236,7 @@ def main(argv=None):
     from django.test.utils import override_settings
 
     from bench import fixtures
-    from courses import signing
+    from courses.certificates import signing
 
     if args.dataset == "scale" and connection.vendor != "postgresql":
         sys.exit("--dataset scale measures the PostgreSQL database DATABASE_URL names")

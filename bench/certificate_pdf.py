@@ -31,7 +31,7 @@ def percentile(ordered, percent):
 
 def timings(runs):
     """{script: (sorted milliseconds, PDF bytes)} for each script of holder name."""
-    from courses.certificate_pdf import CertificateData, certificate_pdf
+    from courses.certificates.pdf import CertificateData, certificate_pdf
 
     results = {}
     for script, name in NAMES.items():
@@ -80,7 +80,7 @@ def main() -> int:
     runs = parser.parse_args().runs
 
     started = time.perf_counter()
-    import courses.certificate_pdf  # noqa: F401
+    import courses.certificates.pdf  # noqa: F401
 
     print(f"import and font registration: {(time.perf_counter() - started) * 1000:.0f} ms")
     print(f"{'script':<8} {'median ms':>9} {'p90 ms':>7} {'max ms':>7} {'bytes':>7}")

@@ -4,19 +4,18 @@ Facts that are queried (topic, level, minutes, prerequisites) are fields;
 only the lesson body is a StreamField. Learner records store each fact once:
 one enrolment per learner and course, one completion per learner and lesson.
 Percentages are computed by selectors, never stored.
+
+The pages hold no HTTP code: their routes hand the request to courses/views/.
+Those modules import these models, so each route imports its view when called.
 """
 
 import uuid
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -28,6 +27,10 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from courses.blocks import LessonStreamBlock
+
+# The certificate model lives with the rest of certificates (courses/certificates/);
+# imported here, Django registers it as one of this app's models.
+from courses.certificates.models import Certificate, CertificateStatus  # noqa: F401
 
 
 @register_snippet
@@ -131,7 +134,7 @@ class CourseIndexPage(TreeViewRestrictions, Page):
         from courses.selectors import catalogue_page
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue_page(index=self, params=request.GET, viewer=request.user))
+        context.update(catalogue_page(index=self, params=request.GET, user=request.user))
         return context
 
 
@@ -150,7 +153,10 @@ class CoursePage(TreeViewRestrictions, RoutablePageMixin, Page):
         default=timezone.localdate, help_text="When an educator last checked the course."
     )
     change_notes = models.TextField(
-        blank=True, help_text="What changed at the last review, in a sentence or two."
+        blank=True,
+        help_text="What changed at each review, newest first: the date on a line of its own "
+        "(4 December 2026), then one line per change starting with “- ”, and a blank line "
+        "between reviews. Learners see it on the course page.",
     )
     completion_rule = models.CharField(
         max_length=40, choices=CompletionRule.choices, default=CompletionRule.ALL_LESSONS
@@ -197,47 +203,21 @@ class CoursePage(TreeViewRestrictions, RoutablePageMixin, Page):
 
     @path("")
     def overview(self, request):
-        from courses.selectors import course_overview
+        from courses.views import learner
 
-        context = self.get_context(request)
-        context.update(course_overview(course=self, viewer=request.user, request=request))
-        return TemplateResponse(request, self.template, context)
+        return learner.course_page(request, self)
 
     @path("retake/")
     def retake(self, request):
-        from courses.services import CannotRetake, course_retake
+        from courses.views import learner
 
-        if request.method != "POST" or not request.user.is_authenticated:
-            return redirect(self.get_url(request))
-        try:
-            course_retake(user=request.user, course=self)
-        except CannotRetake:
-            return redirect(self.get_url(request))
-        messages.success(
-            request, "Your progress starts again from the first lesson. Your old certificate stays."
-        )
-        from courses.selectors import next_lesson_for
-
-        lesson = next_lesson_for(user=request.user, course=self)
-        return redirect(lesson.get_url(request) if lesson else self.get_url(request))
+        return learner.course_retake_view(request, self)
 
     @path("start/")
     def start(self, request):
-        from courses.services import PrerequisitesNotMet, enrolment_start
+        from courses.views import learner
 
-        if request.method != "POST":
-            return redirect(self.url)
-        if not request.user.is_authenticated:
-            return redirect_to_login(self.url)
-        try:
-            enrolment_start(user=request.user, course=self)
-        except PrerequisitesNotMet:
-            messages.error(request, "You need to finish the courses listed first.")
-            return redirect(self.url)
-        from courses.selectors import next_lesson_for
-
-        lesson = next_lesson_for(user=request.user, course=self)
-        return redirect(lesson.get_url(request) if lesson else self.get_url(request))
+        return learner.course_start(request, self)
 
 
 class CourseLearningOutcome(Orderable):
@@ -263,8 +243,8 @@ class ModulePage(TreeViewRestrictions, Page):
         from courses.selectors import module_overview
 
         context = super().get_context(request, *args, **kwargs)
-        viewer = getattr(request, "user", None)
-        context.update(module_overview(module=self, viewer=viewer, request=request))
+        user = getattr(request, "user", None)
+        context.update(module_overview(module=self, user=user, request=request))
         return context
 
 
@@ -297,97 +277,52 @@ class LessonPage(TreeViewRestrictions, RoutablePageMixin, Page):
     subpage_types = []
     template = "courses/lesson_page.html"
 
-    def learner_gate(self, request):
-        """(access, None) for an enrolled learner; otherwise (None, the response to send).
-
-        Every learner route under a lesson starts here: signed in, course
-        published, prerequisites met, enrolled.
-        """
-        from courses.selectors import lesson_access
-
-        if not request.user.is_authenticated:
-            return None, redirect_to_login(self.get_url(request))
-        access = lesson_access(user=request.user, lesson=self)
-        if not access.course.live:
-            raise Http404
-        if not access.allowed:
-            messages.info(request, access.reason)
-            return None, redirect(access.course.get_url(request))
-        return access, None
-
     @path("")
     def lesson(self, request):
-        from courses.selectors import lesson_context
-        from courses.services import lesson_visit
+        from courses.views import learner
 
-        access, refusal = self.learner_gate(request)
-        if refusal:
-            return refusal
-        lesson_visit(enrolment=access.enrolment, lesson=self)
-        context = self.get_context(request)
-        context.update(
-            lesson_context(user=request.user, lesson=self, access=access, request=request)
-        )
-        return TemplateResponse(request, self.template, context)
+        return learner.lesson_page(request, self)
 
     @path("complete/")
     def complete(self, request):
-        from courses.selectors import next_lesson_for
-        from courses.services import QuizNotPassed, lesson_complete
+        from courses.views import learner
 
-        if request.method != "POST":
-            return redirect(self.get_url(request))
-        access, refusal = self.learner_gate(request)
-        if refusal:
-            return refusal
-        try:
-            result = lesson_complete(user=request.user, lesson=self)
-        except QuizNotPassed:
-            messages.info(request, "Pass the quiz to complete this lesson.")
-            return redirect(self.get_url(request) + self.reverse_subpage("quiz"))
-        course_url = access.course.get_url(request)
-        if result.course_completed:
-            messages.success(request, f"You have completed {access.course.title}.")
-            return redirect(course_url)
-        following = next_lesson_for(user=request.user, course=access.course)
-        return redirect(following.get_url(request) if following else course_url)
-
-    def _quiz_route(self, request, view, *args):
-        from courses import quiz_views
-
-        if self.quiz_id is None:
-            raise Http404
-        access, refusal = self.learner_gate(request)
-        if refusal:
-            return refusal
-        return getattr(quiz_views, view)(self, request, access, *args)
+        return learner.lesson_complete_view(request, self)
 
     @path("quiz/", name="quiz")
     def quiz_overview(self, request):
-        return self._quiz_route(request, "overview")
+        from courses.views import quiz
+
+        return quiz.overview(request, self)
 
     @path("quiz/start/", name="quiz_start")
     def quiz_start(self, request):
-        return self._quiz_route(request, "start")
+        from courses.views import quiz
+
+        return quiz.start(request, self)
 
     @path("quiz/attempt/<int:number>/", name="quiz_attempt")
     def quiz_attempt(self, request, number):
-        return self._quiz_route(request, "answer", number)
+        from courses.views import quiz
+
+        return quiz.answer(request, self, number)
 
     @path("quiz/attempt/<int:number>/check/", name="quiz_check")
     def quiz_check(self, request, number):
-        return self._quiz_route(request, "check", number)
+        from courses.views import quiz
+
+        return quiz.check(request, self, number)
 
     @path("quiz/attempt/<int:number>/result/", name="quiz_result")
     def quiz_result(self, request, number):
-        return self._quiz_route(request, "result", number)
+        from courses.views import quiz
+
+        return quiz.result(request, self, number)
 
     def serve_preview(self, request, mode_name):
-        from courses.selectors import lesson_context
+        from courses.views import learner
 
-        context = self.get_context(request)
-        context.update(lesson_context(user=None, lesson=self, request=request))
-        return TemplateResponse(request, self.template, context)
+        return learner.lesson_preview(request, self)
 
 
 class Enrolment(models.Model):
@@ -431,66 +366,5 @@ class LessonCompletion(models.Model):
         return f"{self.user} completed {self.lesson}"
 
 
-class CertificateStatus(models.TextChoices):
-    VALID = "valid", "Valid"
-    REVOKED = "revoked", "Revoked"
-
-
-class Certificate(models.Model):
-    """Proof that someone completed a course. It stands on its own: the
-    holder's name and the course's facts are copied at issue, and the code is
-    random, unrelated to the person (CERT-02). Revoked, never deleted."""
-
-    code = models.CharField(max_length=32, unique=True, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="certificates",
-    )
-    course = models.ForeignKey(
-        CoursePage, on_delete=models.SET_NULL, null=True, related_name="certificates"
-    )
-    holder_name = models.CharField(max_length=200)
-    course_title = models.CharField(max_length=255)
-    course_level = models.CharField(max_length=40)
-    hours = models.DecimalField(max_digits=5, decimal_places=1)
-    issued_at = models.DateTimeField(default=timezone.now)
-    expires_on = models.DateField(null=True, blank=True)
-    # The certificate a retake replaces stays as history, no longer current.
-    current = models.BooleanField(default=True)
-    status = models.CharField(
-        max_length=20, choices=CertificateStatus.choices, default=CertificateStatus.VALID
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_reason = models.TextField(blank=True)
-    show_name = models.BooleanField(
-        "show my name on the public page",
-        default=False,
-        help_text="Off unless the holder turns it on: a certificate must never reveal to a "
-        "stranger that a named person is a union rep.",
-    )
-    signature = models.CharField(max_length=200, editable=False)
-
-    class Meta:
-        ordering = ["-issued_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "course"],
-                condition=models.Q(current=True),
-                name="one_current_certificate_per_course",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.course_title} ({self.code[:8]}…)"
-
-    @property
-    def is_expired(self):
-        return self.expires_on is not None and self.expires_on < timezone.localdate()
-
-    @property
-    def public_status(self):
-        if self.status == CertificateStatus.REVOKED:
-            return "revoked"
-        return "expired" if self.is_expired else "valid"
+# The catalogue loader's record of what it wrote (courses/catalogue.py).
+from courses.catalogue_records import CatalogueRecord  # noqa: E402, F401

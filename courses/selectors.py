@@ -1,5 +1,7 @@
-"""Reads that cross tables. Each takes the viewer and runs a fixed number of
-queries, however many modules, lessons or courses there are."""
+"""Reads that cross tables. Each takes keyword arguments, the person it reads
+for as `user` (None, or an anonymous user where a page allows visitors), and
+runs a fixed number of queries, however many modules, lessons or courses
+there are."""
 
 import unicodedata
 from collections.abc import Callable
@@ -15,6 +17,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from wagtail.models import Page
 
 from courses import page_cache
+from courses.certificates.selectors import certificate_current
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -91,24 +94,25 @@ class OutlinePage:
         return self.url
 
 
-def clean_search_query(raw):
+def clean_search_query(*, text: str) -> str:
     """Visible text only, single-spaced and capped: NUL and other control or
     format characters break the databases' full-text parsers."""
     text = "".join(
-        " " if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch for ch in str(raw)
+        " " if unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} else ch for ch in str(text)
     )
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
-def _viewer(viewer):
-    return viewer if viewer is not None and viewer.is_authenticated else None
+def _signed_in(user):
+    """The user if signed in, else None (an anonymous visitor reads as nobody)."""
+    return user if user is not None and user.is_authenticated else None
 
 
-def course_for_lesson(lesson):
+def course_for_lesson(*, lesson) -> CoursePage:
     return CoursePage.objects.get(path=lesson.path[: -2 * STEPLEN])
 
 
-def course_structure(course):
+def course_structure(*, course) -> list[ModuleOutline]:
     """The live modules of a course with their live lessons, in tree order."""
     modules = list(ModulePage.objects.live().child_of(course).order_by("path"))
     lessons = (
@@ -135,7 +139,7 @@ def course_structure(course):
     return [ModuleOutline(module=m, lessons=by_module[m.path]) for m in modules]
 
 
-def live_lesson_ids(course):
+def live_lesson_ids(*, course) -> list[int]:
     """Ids of the live lessons under live modules of a course, in one query."""
     rows = list(
         Page.objects.live()
@@ -155,7 +159,7 @@ def _lessons_in(structure):
     return [lesson for outline in structure for lesson in outline.lessons]
 
 
-def completed_lesson_ids(*, user, lesson_ids):
+def completed_lesson_ids(*, user, lesson_ids) -> set[int]:
     if user is None:
         return set()
     return set(
@@ -165,14 +169,14 @@ def completed_lesson_ids(*, user, lesson_ids):
     )
 
 
-def prerequisites_of(course):
+def prerequisites_of(*, course) -> list[CoursePage]:
     """Live prerequisite courses, as published (not an unsaved draft's list)."""
     return list(CoursePage.objects.live().filter(required_by=course).order_by("title"))
 
 
-def missing_prerequisites(*, user, course):
+def missing_prerequisites(*, user, course) -> list[CoursePage]:
     """Live prerequisite courses the user has not completed yet."""
-    prerequisites = prerequisites_of(course)
+    prerequisites = prerequisites_of(course=course)
     if not prerequisites:
         return []
     if user is None:
@@ -220,9 +224,9 @@ def _annotate(structure, *, completed, locked, current_lesson_id, link, request=
     return structure
 
 
-def course_overview(*, course, viewer, request=None):
-    user = _viewer(viewer)
-    structure = course_structure(course)
+def course_overview(*, course, user, request=None) -> dict:
+    user = _signed_in(user)
+    structure = course_structure(course=course)
     lessons = _lessons_in(structure)
     enrolment = Enrolment.objects.filter(user=user, course=course).first() if user else None
     missing = missing_prerequisites(user=user, course=course)
@@ -236,7 +240,7 @@ def course_overview(*, course, viewer, request=None):
         link=enrolment is not None,
         request=request,
     )
-    prerequisites = prerequisites_of(course)
+    prerequisites = prerequisites_of(course=course)
     missing_ids = {c.pk for c in missing}
     return {
         "structure": structure,
@@ -251,20 +255,12 @@ def course_overview(*, course, viewer, request=None):
         "locked": locked,
         "next_lesson": next((lesson for lesson in lessons if lesson.pk not in completed), None),
         "lesson_count": len(lessons),
-        "certificate": _current_certificate(user=user, course=course),
+        "certificate": certificate_current(user=user, course=course),
     }
 
 
-def _current_certificate(*, user, course):
-    from courses.models import Certificate
-
-    if user is None:
-        return None
-    return Certificate.objects.filter(user=user, course=course, current=True).first()
-
-
-def module_overview(*, module, viewer, request=None):
-    user = _viewer(viewer)
+def module_overview(*, module, user, request=None) -> dict:
+    user = _signed_in(user)
     course = CoursePage.objects.get(path=module.path[:-STEPLEN])
     lessons = list(LessonPage.objects.live().child_of(module).order_by("path"))
     outline = ModuleOutline(module=module, lessons=lessons)
@@ -299,7 +295,7 @@ class LearnerCourse(NamedTuple):
     outline_rows: list  # of OUTLINE_ROW, for lesson_outline
 
 
-def learner_course(*, user, lesson, enrolment):
+def learner_course(*, user, lesson, enrolment) -> LearnerCourse:
     """The lesson's course as this learner sees it, kept in the cache until a
     page or the learner's progress changes (courses.page_cache): one round trip
     to the cache and no query on most lesson pages.
@@ -311,7 +307,7 @@ def learner_course(*, user, lesson, enrolment):
     """
 
     def read():
-        course = course_for_lesson(lesson)
+        course = course_for_lesson(lesson=lesson)
         return LearnerCourse(
             course=course,
             has_prerequisites=CoursePage.objects.live().filter(required_by=course).exists(),
@@ -326,11 +322,11 @@ def learner_course(*, user, lesson, enrolment):
     )
 
 
-def _enrolment_for(*, user, lesson):
+def _enrolment_for(*, user, lesson) -> Enrolment | None:
     return Enrolment.objects.filter(user=user, course__path=lesson.path[: -2 * STEPLEN]).first()
 
 
-def lesson_access(*, user, lesson):
+def lesson_access(*, user, lesson) -> Access:
     """May this signed-in user open the lesson? Enrolled, and prerequisites met.
 
     The enrolment is read first (the one query most lesson pages make here);
@@ -400,7 +396,7 @@ def _outline_rows(*, course, user):
     )
 
 
-def lesson_outline(*, course, lesson, user, request=None, view=None):
+def lesson_outline(*, course, lesson, user, request=None, view=None) -> LessonOutline:
     """The course outline and the lesson's breadcrumbs, from one query of plain rows.
 
     The live modules and lessons of the course, each lesson with whether the
@@ -449,13 +445,13 @@ def lesson_outline(*, course, lesson, user, request=None, view=None):
     return LessonOutline(list(modules.values()), completed_ids, crumbs, parent)
 
 
-def lesson_context(*, user, lesson, access=None, request=None):
+def lesson_context(*, user, lesson, access=None, request=None) -> dict:
     """Everything the lesson page shows around the body. `user=None` is a preview.
 
     `access` is the access check's answer when the caller has it: its course
     and the learner's view of it are not read again.
     """
-    course = access.course if access else course_for_lesson(lesson)
+    course = access.course if access else course_for_lesson(lesson=lesson)
     outline = lesson_outline(
         course=course,
         lesson=lesson,
@@ -494,17 +490,11 @@ def lesson_context(*, user, lesson, access=None, request=None):
     }
 
 
-def next_lesson_for(*, user, course):
+def next_lesson_for(*, user, course) -> LessonPage | None:
     """Where "Continue" goes: the first live lesson not yet completed."""
-    lessons = _lessons_in(course_structure(course))
+    lessons = _lessons_in(course_structure(course=course))
     completed = completed_lesson_ids(user=user, lesson_ids=[lesson.pk for lesson in lessons])
     return next((lesson for lesson in lessons if lesson.pk not in completed), None)
-
-
-def course_progress(*, user, course):
-    lessons = _lessons_in(course_structure(course))
-    completed = completed_lesson_ids(user=user, lesson_ids=[lesson.pk for lesson in lessons])
-    return Progress(len(completed), len(lessons))
 
 
 def _level_ordering():
@@ -525,7 +515,7 @@ def _lessons_within(courses, levels=2):
     return ranges
 
 
-def progress_by_course(*, user, courses):
+def progress_by_course(*, user, courses) -> dict[int, Progress]:
     """Progress for many courses in two queries: live lessons, then completions."""
     by_path = {course.path: course.pk for course in courses}
     if not by_path:
@@ -550,13 +540,13 @@ def progress_by_course(*, user, courses):
     return {pk: Progress(done.get(pk, 0), totals.get(pk, 0)) for pk in by_path.values()}
 
 
-def catalogue_page(*, index, params, viewer):
+def catalogue_page(*, index, params, user) -> dict:
     """The filtered, searched, paginated catalogue. Unknown values are ignored."""
-    user = _viewer(viewer)
+    user = _signed_in(user)
     topics = list(Topic.objects.all())
     topic = next((t for t in topics if t.slug == params.get("topic")), None)
     level = params.get("level") if params.get("level") in Level.values else None
-    query = clean_search_query(params.get("q", ""))
+    query = clean_search_query(text=params.get("q", ""))
 
     courses = CoursePage.objects.live().child_of(index).select_related("topic")
     if topic:
@@ -610,7 +600,7 @@ def catalogue_page(*, index, params, viewer):
     }
 
 
-def learner_dashboard(*, user):
+def learner_dashboard(*, user) -> dict:
     """In progress, completed, and what to take next."""
     enrolments = list(
         Enrolment.objects.filter(user=user, course__live=True)
@@ -659,7 +649,7 @@ def _attach_continue_links(*, user, rows):
             row["next_lesson"] = lesson
 
 
-def recommended_courses(*, user, enrolments, limit=3):
+def recommended_courses(*, user, enrolments, limit=3) -> list[CoursePage]:
     """The next level in a topic the learner finished, or courses now unlocked."""
     enrolled_ids = {enrolment.course_id for enrolment in enrolments}
     completed = [enrolment.course for enrolment in enrolments if enrolment.completed_at]

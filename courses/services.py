@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from assessments.selectors import passed_quiz_ids, quiz_status
 from courses import page_cache
-from courses.certificates import certificate_issue
+from courses.certificates.selectors import certificate_current
+from courses.certificates.services import certificate_issue
 from courses.models import CompletionRule, CoursePage, Enrolment, LessonCompletion, LessonPage
 from courses.selectors import course_for_lesson, live_lesson_ids, missing_prerequisites
 
@@ -64,7 +65,7 @@ def lesson_complete(*, user, lesson: LessonPage, course=None, attempt=None) -> L
     caller has just graded, says so without asking the database again (with
     either grading method, a passing latest attempt means the quiz is passed).
     """
-    course = course or course_for_lesson(lesson)
+    course = course or course_for_lesson(lesson=lesson)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
         if enrolment is None:
@@ -114,7 +115,7 @@ def _rule_met(*, user, course: CoursePage, since) -> bool:
     """The course's completion rule: every live lesson complete, and for
     "all quizzes passed", every live lesson's quiz passed now (a lesson
     completed before its quiz was added does not count for that)."""
-    lesson_ids = live_lesson_ids(course)
+    lesson_ids = live_lesson_ids(course=course)
     if not lesson_ids:
         return False
     done = LessonCompletion.objects.filter(user=user, lesson_id__in=lesson_ids).count()
@@ -141,11 +142,9 @@ def course_retake(*, user, course: CoursePage) -> Enrolment:
     issues a new one. Lesson completions of the earlier round are removed so
     progress starts from zero (the certificate records that round).
     """
-    from courses.models import Certificate
-
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
-        certificate = Certificate.objects.filter(user=user, course=course, current=True).first()
+        certificate = certificate_current(user=user, course=course)
         if enrolment is None or certificate is None or certificate.public_status != "expired":
             raise CannotRetake(course.title)
         lessons = LessonPage.objects.descendant_of(course).values_list("pk", flat=True)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.models import Page
 
+import courses.certificates.wagtail_hooks  # noqa: F401 - registers the certificate hooks
 from courses.models import Enrolment, LessonCompletion
 
 BLOCKED = (
@@ -50,18 +51,3 @@ def refuse_to_bulk_delete_pages_with_learner_records(request, action_type, objec
             messages.error(request, BLOCKED.format(title=page.get_admin_display_title()))
         return redirect("wagtailadmin_explore", blocked[0].get_parent().pk)
     return None
-
-
-@hooks.register("register_log_actions")
-def register_certificate_actions(actions):
-    actions.register_action("knowhow.certificate.issue", "Issue certificate", "Certificate issued")
-    actions.register_action(
-        "knowhow.certificate.revoke", "Revoke certificate", "Certificate revoked"
-    )
-
-
-@hooks.register("register_admin_viewset")
-def register_certificate_admin():
-    from courses.admin_views import CertificateAdminViewSet
-
-    return CertificateAdminViewSet()

@@ -1,8 +1,11 @@
+import re
 from urllib.parse import urlencode
 
 from django import template
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
+
+from courses.catalogue_format import MONTHS
 
 register = template.Library()
 
@@ -79,34 +82,6 @@ def quiz_facts(quiz, status):
     return rows
 
 
-@register.filter
-def answer_text(question):
-    """The learner's current answer to a question, in words, for "Check your answers"."""
-    response = question.get("response")
-    if not response:
-        return "Not answered"
-    kind = question["kind"]
-    if kind in ("single", "true_false"):
-        texts = {choice["id"]: choice["text"] for choice in question["choices"]}
-        return texts.get(response.get("option"), "Not answered")
-    if kind == "multiple":
-        texts = {choice["id"]: choice["text"] for choice in question["choices"]}
-        return "; ".join(texts[i] for i in response.get("options", []) if i in texts)
-    if kind == "short_text":
-        return response.get("text", "")
-    if kind == "ordering":
-        texts = {item["id"]: item["text"] for item in question["items"]}
-        return " → ".join(texts[i] for i in response.get("order", []) if i in texts)
-    if kind == "matching":
-        rights = {right["id"]: right["text"] for right in question["rights"]}
-        return "; ".join(
-            f"{item['text']}: {rights.get(item['chosen'], '–')}"
-            for item in question["items"]
-            if item.get("chosen")
-        )
-    return ""
-
-
 @register.simple_tag
 def task_list(items, id_prefix="task"):
     """Task list (GOV.UK "complete multiple tasks"): the lessons of a module and
@@ -161,3 +136,27 @@ def task_list(items, id_prefix="task"):
     return format_html(
         '<ul class="kh-task-list">{}</ul>', format_html_join("", "{}", ((row,) for row in rows))
     )
+
+
+_NOTE_DATE = re.compile(r"^(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})$")
+
+
+@register.filter
+def change_note_entries(text):
+    """CoursePage.change_notes as entries: [{"date", "iso", "changes"}] for a dated
+    paragraph ("4 December 2026" then "- " lines, as the catalogue loader writes
+    them), [{"text"}] for any other paragraph an editor wrote."""
+    entries = []
+    for paragraph in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip()):
+        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+        if not lines:
+            continue
+        match = _NOTE_DATE.match(lines[0])
+        changes = [line[1:].strip() for line in lines[1:] if line.startswith(("-", "•"))]
+        if match and lines[1:] and len(changes) == len(lines) - 1:
+            day, month, year = match.groups()
+            iso = f"{year}-{MONTHS.index(month) + 1:02d}-{int(day):02d}"
+            entries.append({"date": lines[0], "iso": iso, "changes": changes})
+        else:
+            entries.append({"text": "\n".join(lines)})
+    return entries

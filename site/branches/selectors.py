@@ -1,7 +1,7 @@
 """What officers and members may read about branches.
 
 Every officer read goes through `branch_for_officer`, which 404s unless the
-viewer holds an officer role in that branch *now* (AC-02, AC-03), and then
+user (the person asking) holds an officer role in that branch *now* (AC-02, AC-03), and then
 through `sharing_members`, which holds only members whose consent applies
 now (GDPR-01). Each read is a fixed number of queries, however many members,
 courses or completions there are.
@@ -11,7 +11,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +30,7 @@ from django.utils import timezone
 from branches.models import (
     Branch,
     Membership,
+    MembershipQuerySet,
     Notice,
     Recommendation,
     Region,
@@ -100,35 +112,33 @@ class MemberFilters:
         return pairs
 
 
-def _active(user):
+def _active(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def branch_for_officer(*, slug, viewed_by) -> Branch:
-    """The branch, if `viewed_by` is one of its officers now; otherwise 404."""
-    if not _active(viewed_by):
+def branch_for_officer(*, slug, user) -> Branch:
+    """The branch, if `user` is one of its officers now; otherwise 404."""
+    if not _active(user):
         raise Http404
-    branch = (
-        Branch.objects.filter(slug=slug, officers__user=viewed_by).select_related("region").first()
-    )
+    branch = Branch.objects.filter(slug=slug, officers__user=user).select_related("region").first()
     if branch is None:
         raise Http404
     return branch
 
 
-def branches_led_by(*, user):
+def branches_led_by(*, user) -> list[Branch]:
     if not _active(user):
         return []
     return list(Branch.objects.filter(officers__user=user).order_by("name"))
 
 
-def regions_led_by(*, user):
+def regions_led_by(*, user) -> list[Region]:
     if not _active(user):
         return []
     return list(Region.objects.filter(officers__user=user).order_by("name"))
 
 
-def sharing_members(branch):
+def sharing_members(*, branch: Branch) -> MembershipQuerySet:
     return Membership.objects.sharing().filter(branch=branch)
 
 
@@ -159,9 +169,9 @@ def _member_rows(branch, filters):
     """Sharing members of the branch, with their figures, filtered and sorted.
 
     A queryset: the page slices it, the export iterates it. Callers have
-    checked the viewer with branch_for_officer.
+    checked the user with branch_for_officer.
     """
-    rows = _annotated(sharing_members(branch))
+    rows = _annotated(sharing_members(branch=branch))
     if filters.name:
         rows = rows.filter(user__display_name__icontains=filters.name)
     scope = Enrolment.objects.filter(user=OuterRef("user_id"), course__live=True)
@@ -181,7 +191,7 @@ def _member_rows(branch, filters):
     return rows.order_by(*SORTS[filters.sort][1])
 
 
-def live_courses():
+def live_courses() -> list[CoursePage]:
     return list(
         CoursePage.objects.live().order_by("title").only("id", "title", "level", "url_path")
     )
@@ -197,7 +207,7 @@ class Headcount:
         return self.members - self.sharing
 
 
-def branch_headcount(branch) -> Headcount:
+def branch_headcount(*, branch: Branch) -> Headcount:
     figures = Membership.objects.filter(branch=branch).aggregate(
         members=Count("pk"),
         sharing=Count("pk", filter=sharing_condition()),
@@ -241,7 +251,7 @@ class CourseBar:
 
 def _course_completion(branch, headcount):
     """Per course: how many sharing members completed it and how many are part way."""
-    sharing_users = sharing_members(branch).values("user_id")
+    sharing_users = sharing_members(branch=branch).values("user_id")
     figures = (
         Enrolment.objects.filter(user__in=sharing_users, course__live=True)
         .values("course_id", "course__title", "course__level")
@@ -304,7 +314,7 @@ def _progress_over_time(branch, today=None):
     today = today or timezone.localdate()
     months = [_month_start(today, back) for back in range(MONTHS_SHOWN - 1, -1, -1)]
     since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
-    sharing_users = sharing_members(branch).values("user_id")
+    sharing_users = sharing_members(branch=branch).values("user_id")
     lessons = _by_month(
         LessonCompletion.objects.filter(user__in=sharing_users), "completed_at", since
     )
@@ -321,13 +331,13 @@ def _progress_over_time(branch, today=None):
     return figures
 
 
-def branch_dashboard(*, slug, viewed_by, params):
+def branch_dashboard(*, slug, user, params) -> dict:
     """Everything the officer dashboard shows, in a fixed number of queries."""
-    branch = branch_for_officer(slug=slug, viewed_by=viewed_by)
+    branch = branch_for_officer(slug=slug, user=user)
     courses = live_courses()
     filters = MemberFilters.from_params(params, courses=courses)
     rows = _member_rows(branch, filters)
-    headcount = branch_headcount(branch)
+    headcount = branch_headcount(branch=branch)
     page = Paginator(rows, MEMBERS_PER_PAGE).get_page(params.get("page"))
     return {
         "branch": branch,
@@ -340,23 +350,25 @@ def branch_dashboard(*, slug, viewed_by, params):
     }
 
 
-def member_detail(*, slug, viewed_by, membership_id):
+def member_detail(*, slug, user, membership_id) -> dict:
     """One sharing member of the officer's branch; anyone else is a 404."""
-    branch = branch_for_officer(slug=slug, viewed_by=viewed_by)
-    membership = sharing_members(branch).select_related("user").filter(pk=membership_id).first()
+    branch = branch_for_officer(slug=slug, user=user)
+    membership = (
+        sharing_members(branch=branch).select_related("user").filter(pk=membership_id).first()
+    )
     if membership is None:
         raise Http404
-    return {"branch": branch, **member_record(membership)}
+    return {"branch": branch, **member_record(membership=membership)}
 
 
-def member_export(*, slug, viewed_by, params):
+def member_export(*, slug, user, params) -> tuple[Branch, MemberFilters, QuerySet]:
     """The branch, the filters and the rows an export of the member table holds."""
-    branch = branch_for_officer(slug=slug, viewed_by=viewed_by)
+    branch = branch_for_officer(slug=slug, user=user)
     filters = MemberFilters.from_params(params, courses=live_courses())
     return branch, filters, _member_rows(branch, filters)
 
 
-def member_record(membership):
+def member_record(*, membership: Membership) -> dict:
     """What the branch's officers can see of a sharing member: the officer's
     member page, and the member's own privacy page, show the same."""
     user = membership.user
@@ -380,7 +392,7 @@ def member_record(membership):
     }
 
 
-def memberships_of(*, user):
+def memberships_of(*, user) -> list[Membership]:
     return list(
         Membership.objects.filter(user=user)
         .select_related("branch", "branch__region")
@@ -388,7 +400,7 @@ def memberships_of(*, user):
     )
 
 
-def member_dashboard_items(*, user):
+def member_dashboard_items(*, user) -> dict:
     """Notices and recommended courses from the member's branches."""
     branch_ids = Membership.objects.filter(user=user).values("branch_id")
     today = timezone.localdate()
@@ -432,18 +444,18 @@ class BranchFigures:
         return round(100 * self.members_completed / self.sharing) if self.sharing else 0
 
 
-def region_for_officer(*, slug, viewed_by) -> Region:
-    if not _active(viewed_by):
+def region_for_officer(*, slug, user) -> Region:
+    if not _active(user):
         raise Http404
-    region = Region.objects.filter(slug=slug, officers__user=viewed_by).first()
+    region = Region.objects.filter(slug=slug, officers__user=user).first()
     if region is None:
         raise Http404
     return region
 
 
-def region_summary(*, region, viewed_by):
+def region_summary(*, region, user) -> list[BranchFigures]:
     """Totals for each branch in the region: counts and rates, never names."""
-    region_for_officer(slug=region.slug, viewed_by=viewed_by)
+    region_for_officer(slug=region.slug, user=user)
     sharing = Membership.objects.sharing().filter(branch=OuterRef("pk"))
     completed_course = Enrolment.objects.filter(
         user=OuterRef("user_id"), course__live=True, completed_at__isnull=False

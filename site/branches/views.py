@@ -120,7 +120,7 @@ def privacy(request):
         {
             "membership": m,
             "form": forms_by_id[m.pk],
-            "record": selectors.member_record(m) if m.is_sharing else None,
+            "record": selectors.member_record(membership=m) if m.is_sharing else None,
         }
         for m in memberships
     ]
@@ -149,7 +149,7 @@ def leave(request, slug):
 
 @require_safe
 def dashboard(request, slug):
-    context = selectors.branch_dashboard(slug=slug, viewed_by=request.user, params=request.GET)
+    context = selectors.branch_dashboard(slug=slug, user=request.user, params=request.GET)
     filters = context["filters"]
     context["query"] = urlencode(filters.as_query())
     context["status_choices"] = selectors.MemberStatus.CHOICES
@@ -160,7 +160,7 @@ def dashboard(request, slug):
 
 @require_safe
 def member(request, slug, membership_id):
-    record = selectors.member_detail(slug=slug, viewed_by=request.user, membership_id=membership_id)
+    record = selectors.member_detail(slug=slug, user=request.user, membership_id=membership_id)
     branch = record["branch"]
     log(
         instance=record["membership"],
@@ -175,14 +175,14 @@ def member(request, slug, membership_id):
 @require_safe
 def export(request, slug, kind):
     branch, filters, rows = selectors.member_export(
-        slug=slug, viewed_by=request.user, params=request.GET
+        slug=slug, user=request.user, params=request.GET
     )
     write = exports.members_csv if kind == "csv" else exports.members_xlsx
     return write(branch=branch, rows=rows, by=request.user, filters=filters)
 
 
 def invite(request, slug):
-    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    branch = selectors.branch_for_officer(slug=slug, user=request.user)
     join_url = request.build_absolute_uri(reverse("branches:join", args=[branch.invite_code]))
     form = InviteForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -200,17 +200,17 @@ def invite(request, slug):
 
 @require_POST
 def invite_regenerate(request, slug):
-    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    branch = selectors.branch_for_officer(slug=slug, user=request.user)
     services.invite_code_regenerate(branch=branch, by=request.user)
     messages.success(request, "There is a new invitation link. The old one no longer works.")
     return redirect("branches:invite", slug=branch.slug)
 
 
 def recommend(request, slug):
-    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    branch = selectors.branch_for_officer(slug=slug, user=request.user)
     members = (
         get_user_model()
-        .objects.filter(pk__in=selectors.sharing_members(branch).values("user_id"))
+        .objects.filter(pk__in=selectors.sharing_members(branch=branch).values("user_id"))
         .order_by("display_name", "pk")
     )
     courses = CoursePage.objects.live().order_by("title")
@@ -238,7 +238,7 @@ def recommend(request, slug):
 
 
 def notices(request, slug):
-    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    branch = selectors.branch_for_officer(slug=slug, user=request.user)
     form = NoticeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.notice_create(
@@ -260,7 +260,7 @@ def notices(request, slug):
 
 @require_POST
 def notice_delete(request, slug, notice_id):
-    branch = selectors.branch_for_officer(slug=slug, viewed_by=request.user)
+    branch = selectors.branch_for_officer(slug=slug, user=request.user)
     notice = get_object_or_404(Notice, pk=notice_id, branch=branch)
     services.notice_delete(notice=notice)
     messages.success(request, "The notice has been removed.")
@@ -269,8 +269,8 @@ def notice_delete(request, slug, notice_id):
 
 @require_safe
 def region(request, slug):
-    region = selectors.region_for_officer(slug=slug, viewed_by=request.user)
-    figures = selectors.region_summary(region=region, viewed_by=request.user)
+    region = selectors.region_for_officer(slug=slug, user=request.user)
+    figures = selectors.region_summary(region=region, user=request.user)
     return _private(
         render(
             request,

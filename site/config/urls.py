@@ -8,8 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from branches import views as branch_views
 from core import views as core_views
-from courses import certificate_views
-from courses import views as course_views
+from courses.views.search import search
 
 
 class QueryPreservingRedirect(RedirectView):
@@ -43,24 +42,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/", branch_views.member_dashboard, name="dashboard"),
     path("branches/", include("branches.urls")),
-    path("search/", course_views.search, name="search"),
-    path("certificates/", certificate_views.my_certificates, name="my_certificates"),
-    path(
-        "certificates/<str:code>/show-name/",
-        certificate_views.certificate_show_name,
-        name="certificate_show_name",
-    ),
-    path("certificates/<str:code>/pdf/", certificate_views.certificate_pdf, name="certificate_pdf"),
-    path(
-        "certificates/verify/<str:code>/",
-        certificate_views.certificate_verify,
-        name="certificate_verify",
-    ),
-    path(
-        ".well-known/knowhow-certificates.json",
-        certificate_views.certificate_keys,
-        name="certificate_keys",
-    ),
+    path("search/", search, name="search"),
+    path("", include("courses.certificates.urls")),
 ]
 
 if settings.DEBUG:

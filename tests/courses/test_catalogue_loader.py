@@ -185,6 +185,14 @@ summary: Small.
 learning_outcomes: [Say hello]
 estimated_minutes: 2
 prerequisites: []
+last_reviewed: 2026-12-04
+change_notes:
+  - date: 2026-12-04
+    changes:
+      - "Checked: still right."
+  - date: 2026-11-25
+    changes:
+      - First version.
 modules:
   - title: Only module
     lessons:
@@ -221,6 +229,57 @@ def test_loader_sanitises_rich_text(tmp_path):
             MINIMAL.replace("prerequisites: []", "prerequisites: [no-such-course]"),
             "unknown prerequisites",
         ),
+        (MINIMAL.replace("last_reviewed: 2026-12-04\n", ""), "missing last_reviewed"),
+        (
+            MINIMAL.replace("last_reviewed: 2026-12-04", "last_reviewed: 4 December 2026"),
+            "last_reviewed: '4 December 2026' is not a date written like 2026-12-04",
+        ),
+        (
+            MINIMAL.replace("last_reviewed: 2026-12-04", "last_reviewed: 2026-12-05"),
+            r"newest entry \(2026-12-04\) must have the last_reviewed date \(2026-12-05\)",
+        ),
+        (
+            MINIMAL.replace("  - date: 2026-11-25", "  - date: 2026-12-24"),
+            "entry 2: 2026-12-24 is newer than the entry before it",
+        ),
+        (
+            MINIMAL.replace("  - date: 2026-11-25", "  - date: 2026-11-31"),
+            r"not valid YAML \(day is out of range for month\)",
+        ),
+        (
+            MINIMAL.replace("      - First version.", "      - ''"),
+            "entry 2: each change is one line of text",
+        ),
+        (
+            MINIMAL.replace('      - "Checked: still right."', "      - Checked: still right."),
+            "entry 1: each change is one line of text, got {'Checked': 'still right.'}",
+        ),
+        (
+            MINIMAL.replace(
+                "    changes:\n      - First version.", "    changed: [First version.]"
+            ),
+            "entry 2: unknown field changed",
+        ),
+        (MINIMAL.replace("change_notes:\n", "change_notes: []\nold_notes:\n"), "change_notes"),
+        (
+            MINIMAL.replace(
+                "        estimated_minutes: 2\n",
+                "        estimated_minutes: 2\n"
+                "        quiz:\n          questions:\n            - key: q1\n"
+                "              type: single\n              stem: Which?\n",
+            ),
+            "q1: missing options",
+        ),
+        (
+            MINIMAL.replace(
+                "        estimated_minutes: 2\n",
+                "        estimated_minutes: 2\n"
+                "        quiz:\n          questions:\n            - key: q1\n"
+                "              type: matching\n              stem: Match them.\n"
+                "              pairs: [{left: A}]\n",
+            ),
+            "q1 pairs 1: missing right",
+        ),
     ],
 )
 def test_bad_files_give_a_clear_error_and_write_nothing(tmp_path, text, message):
@@ -230,6 +289,42 @@ def test_bad_files_give_a_clear_error_and_write_nothing(tmp_path, text, message)
         catalogue_load(directory=tmp_path)
     assert Page.objects.count() == pages
     assert not CoursePage.objects.filter(slug="tiny-course").exists()
+
+
+def test_change_notes_become_dated_paragraphs_and_the_old_string_stays_as_it_was(tmp_path):
+    from courses.catalogue import read_course_file
+    from courses.catalogue_format import change_notes_text
+
+    data = read_course_file(write(tmp_path, "tiny-course.yaml", MINIMAL))
+    assert change_notes_text(data["change_notes"]) == (
+        "4 December 2026\n- Checked: still right.\n\n25 November 2026\n- First version."
+    )
+    old = read_course_file(
+        write(
+            tmp_path,
+            "old.yaml",
+            MINIMAL.split("change_notes:")[0] + "change_notes: First "
+            "version.\nmodules:" + MINIMAL.split("modules:")[1],
+        )
+    )
+    assert change_notes_text(old["change_notes"]) == "First version."
+
+
+def test_the_change_note_filter_reads_back_what_the_loader_writes():
+    from courses.templatetags.courses_tags import change_note_entries
+
+    assert change_note_entries(
+        "4 December 2026\n- One.\n- Two: with a colon.\n\n25 November 2026\n- First version."
+    ) == [
+        {"date": "4 December 2026", "iso": "2026-12-04", "changes": ["One.", "Two: with a colon."]},
+        {"date": "25 November 2026", "iso": "2026-11-25", "changes": ["First version."]},
+    ]
+    # An editor's own words stay paragraphs; a date with no list is just text.
+    assert change_note_entries("First version.\r\n\r\n4 December 2026") == [
+        {"text": "First version."},
+        {"text": "4 December 2026"},
+    ]
+    assert change_note_entries("") == []
 
 
 def test_files_are_plain_yaml_without_python_tags():

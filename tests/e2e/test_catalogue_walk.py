@@ -79,3 +79,11 @@ def test_a_rep_completes_a_starter_course(visit, slug):
             break
     certificate = Certificate.objects.get(user=rep, course=course)
     assert certificate.public_status == "valid"
+
+    # The course's change notes open from the course page and pass axe open too.
+    visit.goto(course.url)
+    notes = page.locator("#change-notes")
+    notes.locator("summary").click()
+    assert notes.locator(".kh-details__text").is_visible()
+    assert course.change_notes.splitlines()[0] in notes.inner_text()
+    visit.assert_accessible()

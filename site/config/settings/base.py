@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "branches",
+    "demo",
     "wagtail.contrib.routable_page",
     "assessments",
     "wagtail.contrib.forms",
@@ -107,7 +108,10 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [SITE_DIR / "templates"],
+        # Certificates are a sub-package of courses with their own templates
+        # (certificates/…), found here because app directories are only searched
+        # at an app's top level.
+        "DIRS": [SITE_DIR / "templates", BASE_DIR / "courses" / "certificates" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -133,9 +137,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: login and reset rate limits live here, so production must share it
-# between worker processes (see production.py). Django's RedisCache with short
-# timeouts and a circuit breaker: pages still render while Redis is away, and
+# Cache: login and reset rate limits live here, so it is shared between worker
+# processes: Redis when REDIS_URL is set, else the database. The Redis backend has
+# short timeouts and a circuit breaker: pages still render while Redis is away, and
 # sign-in pauses with a 503 rather than lose its rate limits (core/cache.py).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:

@@ -8,7 +8,6 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
-    CACHES,
     CERTIFICATE_SIGNING_KEY,
     SECRET_KEY,
     env,
@@ -28,8 +27,6 @@ if not CERTIFICATE_SIGNING_KEY:
         "Set CERTIFICATE_SIGNING_KEY (DJANGO_SETTINGS_MODULE=config.settings.dev "
         "python manage.py certificate_key prints a new one)."
     )
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    raise ImproperlyConfigured("Production needs a cache shared between workers.")
 
 KNOWHOW_PRODUCTION = True
 
