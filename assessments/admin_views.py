@@ -86,7 +86,8 @@ def gift_export(request):
     questions = Question.objects.prefetch_related(
         "options", "accepted_answers", "ordering_items", "pairs", "tags"
     )
-    tag = request.GET.get("tag", "").strip()
+    # PostgreSQL refuses a NUL character anywhere in a query.
+    tag = request.GET.get("tag", "").replace("\x00", "").strip()
     if tag:
         questions = questions.filter(tags__name=tag)
     data = []

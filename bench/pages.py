@@ -113,7 +113,7 @@ def run(ctx):
         in_redis = override_settings(
             CACHES={
                 "default": {
-                    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "BACKEND": "core.cache.ResilientRedisCache",
                     "LOCATION": REDIS_URL,
                     "KEY_PREFIX": "knowhow-bench",
                 }

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from bench import views
+from config.urls import handler500  # noqa: F401 - the site's error handler, as in production
 from config.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [

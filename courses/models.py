@@ -9,6 +9,8 @@ The pages hold no HTTP code: their routes hand the request to courses/views/.
 Those modules import these models, so each route imports its view when called.
 """
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -335,6 +337,9 @@ class Enrolment(models.Model):
     last_lesson = models.ForeignKey(
         LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Replaced whenever the learner's completions in the course change; stamps
+    # their outline in the cache (courses/page_cache.py).
+    progress_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         constraints = [

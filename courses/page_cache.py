@@ -18,6 +18,12 @@ An entry whose stamp is not the current tokens is never used. A token is
 replaced at once and again when the transaction commits, so a page view that
 read the database just before a commit cannot keep what it read. Entries
 expire after an hour, a safety net for a change made outside the ORM.
+
+When Redis is away a token write is lost (core/cache.py drops it, and deletes
+the key once Redis answers again, from the process that dropped it). So the
+learner's outline is also stamped with their enrolment's progress token, a
+column replaced in the same transaction as their completions and read on
+every lesson page anyway: a lost cache write cannot make it look current.
 """
 
 import uuid
@@ -59,16 +65,20 @@ def _token(key, found):
     return token
 
 
-def get_or_compute(name, compute, *, learner_id=None):
+def get_or_compute(name, compute, *, learner_id=None, version=None):
     """The value kept under `name` if it is still current, else compute() kept.
 
     With `learner_id` the value depends on that learner's progress too (and
-    `name` must say whose it is). One round trip to the cache when current.
+    `name` must say whose it is). `version`, a value the caller read from the
+    database that changes whenever the value would (an enrolment's progress
+    token), is part of the stamp: unlike the cache's tokens, it cannot miss a
+    change when a write to the cache is lost. One round trip to the cache
+    when current.
     """
     key = f"courses:tree:{name}"
     tokens = [PAGES] if learner_id is None else [PAGES, _learner(learner_id)]
     found = cache.get_many([*tokens, key])
-    stamp = tuple(_token(token, found) for token in tokens)
+    stamp = (*(_token(token, found) for token in tokens), version)
     entry = found.get(key)
     if entry is not None and entry[0] == stamp:
         return entry[1]

@@ -295,10 +295,16 @@ class LearnerCourse(NamedTuple):
     outline_rows: list  # of OUTLINE_ROW, for lesson_outline
 
 
-def learner_course(*, user, lesson) -> LearnerCourse:
+def learner_course(*, user, lesson, enrolment) -> LearnerCourse:
     """The lesson's course as this learner sees it, kept in the cache until a
     page or the learner's progress changes (courses.page_cache): one round trip
-    to the cache and no query on most lesson pages."""
+    to the cache and no query on most lesson pages.
+
+    `enrolment` (the learner's in this course, or None) is read from the
+    database on every lesson page anyway; its progress token is part of the
+    entry's stamp, so a completion shows even if the cache missed the
+    learner-token write (Redis was away: core/cache.py).
+    """
 
     def read():
         course = course_for_lesson(lesson=lesson)
@@ -309,22 +315,29 @@ def learner_course(*, user, lesson) -> LearnerCourse:
         )
 
     return page_cache.get_or_compute(
-        f"course:{user.pk}:{lesson.path[: -2 * STEPLEN]}", read, learner_id=user.pk
+        f"course:{user.pk}:{lesson.path[: -2 * STEPLEN]}",
+        read,
+        learner_id=user.pk,
+        version=enrolment.progress_token.hex if enrolment else None,
     )
+
+
+def _enrolment_for(*, user, lesson) -> Enrolment | None:
+    return Enrolment.objects.filter(user=user, course__path=lesson.path[: -2 * STEPLEN]).first()
 
 
 def lesson_access(*, user, lesson) -> Access:
     """May this signed-in user open the lesson? Enrolled, and prerequisites met.
 
-    The course, whether it has live prerequisites and the outline the lesson
-    page then shows come from the learner's view of it (learner_course), so
-    most lesson pages make one query here, for the enrolment.
+    The enrolment is read first (the one query most lesson pages make here);
+    the course, whether it has live prerequisites and the outline the lesson
+    page then shows come from the learner's view of it (learner_course).
     """
-    view = learner_course(user=user, lesson=lesson)
+    enrolment = _enrolment_for(user=user, lesson=lesson)
+    view = learner_course(user=user, lesson=lesson, enrolment=enrolment)
     course = view.course
     if not course.live:
         return Access(False, course, reason="This course is not available.")
-    enrolment = Enrolment.objects.filter(user=user, course=course).first()
     if (enrolment is None or view.has_prerequisites) and missing_prerequisites(
         user=user, course=course
     ):
@@ -397,7 +410,10 @@ def lesson_outline(*, course, lesson, user, request=None, view=None) -> LessonOu
     if user is None:  # a preview
         rows = _outline_rows(course=course, user=None)
     else:
-        rows = (view or learner_course(user=user, lesson=lesson)).outline_rows
+        if view is None:
+            enrolment = _enrolment_for(user=user, lesson=lesson)
+            view = learner_course(user=user, lesson=lesson, enrolment=enrolment)
+        rows = view.outline_rows
 
     crumb_paths = [lesson.path[: STEPLEN * depth] for depth in range(2, lesson.depth)]
     course_url = course.get_url(request)

@@ -1,5 +1,6 @@
 """Writes to the learner's record. Views call these; nothing else writes."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -86,7 +87,12 @@ def lesson_complete(*, user, lesson: LessonPage, course=None, attempt=None) -> L
         ):
             enrolment.completed_at = timezone.now()
             course_completed = True
-        enrolment.save(update_fields=["last_lesson", "completed_at"])
+        fields = ["last_lesson", "completed_at"]
+        if created:
+            # The learner's outline in the cache is stamped with it (page_cache).
+            enrolment.progress_token = uuid.uuid4()
+            fields.append("progress_token")
+        enrolment.save(update_fields=fields)
         if course_completed:
             # Issued in the same transaction as the completion (CERT-01).
             certificate_issue(enrolment=enrolment)
@@ -147,5 +153,8 @@ def course_retake(*, user, course: CoursePage) -> Enrolment:
         enrolment.started_at = timezone.now()
         enrolment.completed_at = None
         enrolment.last_lesson = None
-        enrolment.save(update_fields=["started_at", "completed_at", "last_lesson"])
+        enrolment.progress_token = uuid.uuid4()
+        enrolment.save(
+            update_fields=["started_at", "completed_at", "last_lesson", "progress_token"]
+        )
     return enrolment

@@ -64,3 +64,6 @@ urlpatterns += [
     ),
     re_path(r"^((?:[\w\-]+/)*)$", login_not_required(wagtail_views.serve), name="wagtail_serve"),
 ]
+
+# A database that cannot answer gives 503 "try again in a minute" (core/unavailable.py).
+handler500 = "core.views.server_error"

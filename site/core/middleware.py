@@ -18,3 +18,46 @@ class KnowhowCSPMiddleware(CSPMiddleware):
             # A nonce would disable 'unsafe-inline' in browsers that honour it.
             parts.nonce = None
         return parts
+
+
+# Browser features Knowhow never uses, switched off for the site and anything it
+# might ever embed (issue #15). Fullscreen and picture-in-picture stay at their
+# default (this site only): lesson videos use them. WebAuthn stays off: sign-in
+# uses TOTP and recovery codes only.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends Permissions-Policy on every response, error pages included: it sits
+    outside everything that can fail (config/settings/base.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -30,6 +30,7 @@ print(json.dumps({
     "email": settings.EMAIL_BACKEND,
     "db": settings.DATABASES["default"]["ENGINE"],
     "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "media": settings.STORAGES["default"],
 }))
 """
 
@@ -38,7 +39,7 @@ def production_env(**overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "REDIS_", "DATABASE_"))
+        if not key.startswith(("DJANGO_", "REDIS_", "DATABASE_", "AWS_"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -70,8 +71,37 @@ def test_production_defaults_to_the_shared_database_cache():
 
 def test_production_uses_redis_when_redis_url_is_set():
     values = production_settings(REDIS_URL="redis://127.0.0.1:6379/3")
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "core.cache.ResilientRedisCache"
     assert values["cache_location"] == "redis://127.0.0.1:6379/3"
+
+
+def test_production_keeps_uploads_on_disk_unless_a_bucket_is_named():
+    assert production_settings()["media"] == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage"
+    }
+
+
+def test_production_keeps_uploads_in_an_s3_bucket_when_one_is_named():
+    media = production_settings(
+        AWS_STORAGE_BUCKET_NAME="knowhow-media",
+        AWS_S3_ENDPOINT_URL="https://s3.example.org",
+        AWS_S3_REGION_NAME="eu-west-2",
+        AWS_S3_CUSTOM_DOMAIN="knowhow.example.org/media",
+        AWS_ACCESS_KEY_ID="key-id",
+        AWS_SECRET_ACCESS_KEY="secret",
+    )["media"]
+    assert media["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert media["OPTIONS"] == {
+        "bucket_name": "knowhow-media",
+        "endpoint_url": "https://s3.example.org",
+        "region_name": "eu-west-2",
+        "custom_domain": "knowhow.example.org/media",
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "access_key": "key-id",
+        "secret_key": "secret",
+    }
 
 
 def test_production_cookies_and_transport_are_secure():

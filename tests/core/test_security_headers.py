@@ -54,3 +54,17 @@ def test_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/", "/accounts/login/", "/courses/", "/no-such-page/", "/healthz"]
+)
+def test_permissions_policy_turns_off_what_the_site_does_not_use(client, path):
+    policy = dict(
+        item.strip().split("=", 1) for item in client.get(path)["Permissions-Policy"].split(",")
+    )
+    for feature in ["camera", "microphone", "geolocation", "payment", "usb", "autoplay"]:
+        assert policy[feature] == "()", feature
+    # Lesson videos may go full screen.
+    assert "fullscreen" not in policy

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,12 +139,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: login and reset rate limits and each learner's course outline
 # (courses/page_cache.py) live here, so it is shared between worker processes:
-# Redis when REDIS_URL is set, else the database.
+# Redis when REDIS_URL is set, else the database. The Redis backend has short
+# timeouts and a circuit breaker: pages still render while Redis is away, and
+# sign-in pauses with a 503 rather than lose its rate limits (core/cache.py).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "knowhow",
         }
@@ -241,10 +244,49 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", BASE_DIR / "static_collected"))
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def s3_media_storage(*, bucket, endpoint_url=None, region=None, custom_domain=None, **keys):
+    """Uploads in an S3-compatible bucket (django-storages), private to the app.
+
+    Objects are private; documents are still served by Wagtail's view, as
+    attachments, after its permission checks (FILE-01). Image URLs point at
+    `custom_domain` when set (the site's own host and a path the reverse proxy
+    forwards to the bucket, so the strict CSP's img-src 'self' holds);
+    otherwise they are signed bucket URLs that expire after an hour.
+    """
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "custom_domain": custom_domain or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            **{name: value for name, value in keys.items() if value},
+        },
+    }
+
+
+# Uploads (Wagtail images and documents, the catalogue's templates) go through
+# Django's storage API: on disk under MEDIA_ROOT, or in an S3-compatible bucket
+# when AWS_STORAGE_BUCKET_NAME is set. Without keys, boto3 finds its own
+# credentials (instance role, ~/.aws).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if env("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = s3_media_storage(
+        bucket=env("AWS_STORAGE_BUCKET_NAME"),
+        endpoint_url=env("AWS_S3_ENDPOINT_URL"),
+        region=env("AWS_S3_REGION_NAME"),
+        custom_domain=env("AWS_S3_CUSTOM_DOMAIN"),
+        access_key=env("AWS_ACCESS_KEY_ID"),
+        secret_key=env("AWS_SECRET_ACCESS_KEY"),
+    )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Security headers that hold everywhere; production.py adds HTTPS-only ones.
@@ -298,7 +340,9 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend with every query's text made safe for FTS5 and
+# PostgreSQL first (core/search_backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "core.search_backend"}}
 
 LOGGING = {
     "version": 1,
