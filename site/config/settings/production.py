@@ -11,7 +11,6 @@ from .base import (
     CACHES,
     CERTIFICATE_SIGNING_KEY,
     SECRET_KEY,
-    env,
     env_bool,
     env_int,
 )
@@ -32,8 +31,6 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     raise ImproperlyConfigured("Production needs a cache shared between workers.")
 
 KNOWHOW_PRODUCTION = True
-
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 # The reverse proxy terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
