@@ -9,8 +9,9 @@ period (this minute; today from 07:00) is claimed by moving
 ScheduledJob.period_start forward while holding that row's lock, and the run is
 enqueued in the same transaction: however many nodes run the scheduler, each
 period is enqueued once. The run (job_run) holds the same lock while it works,
-so two runs of one job never overlap, and a scheduler that finds the row locked
-leaves the period to a later tick. A period nobody claimed (every worker down)
+so two runs of one job never overlap (a second waits for the first), and a
+scheduler that finds the row locked leaves the period to a later tick rather
+than piling up runs behind a slow one. A period nobody claimed (every worker down)
 is claimed late, on the first tick after they return, not skipped.
 """
 
@@ -106,9 +107,10 @@ def job_run(*, name: str):
         return "unknown job"
     ScheduledJob.objects.get_or_create(name=name)
     with transaction.atomic():
-        row = ScheduledJob.objects.select_for_update(skip_locked=True).filter(name=name).first()
-        if row is None:
-            return "already running"
+        # Waits for a run in progress (and for a scheduler's brief claim) rather
+        # than skipping: a run that gave way to a scheduler merely looking at
+        # the row would lose its period.
+        row = ScheduledJob.objects.select_for_update().get(name=name)
         row.last_started_at = timezone.now()
         result = import_string(job.call)()
         row.last_finished_at = timezone.now()
