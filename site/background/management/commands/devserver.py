@@ -7,6 +7,7 @@ stops both. Emails are printed by the worker, in the same terminal.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -45,7 +46,8 @@ class Command(BaseCommand):
 
     def _watch(self, worker, stopping):
         code = worker.wait()
-        if not stopping.is_set():
+        # Ctrl+C reaches the worker too, and it may stop before runserver does.
+        if not stopping.is_set() and code not in (0, -signal.SIGINT):
             self.stderr.write(
                 f"The background worker stopped (exit code {code}): emails and other "
                 "background work wait until it runs again. Restart with Ctrl+C and make run."
