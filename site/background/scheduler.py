@@ -11,7 +11,8 @@ enqueued in the same transaction: however many nodes run the scheduler, each
 period is enqueued once. The run (job_run) holds the same lock while it works,
 so two runs of one job never overlap (a second waits for the first), and a
 scheduler that finds the row locked leaves the period to a later tick rather
-than piling up runs behind a slow one. A period nobody claimed (every worker down)
+than piling up runs behind a slow one; nor is a period enqueued while the
+last run still waits in the queue. A period nobody claimed (every worker down)
 is claimed late, on the first tick after they return, not skipped.
 """
 
@@ -91,28 +92,39 @@ def scheduler_tick(*, now=None) -> list[str]:
             )
             if row is None or (row.period_start is not None and row.period_start >= period):
                 continue  # running, being claimed by another scheduler, or done
+            if _run_waiting(row):
+                continue  # the last run has not started yet: do not pile up another
             row.period_start = period
-            row.enqueued_at = now
+            row.enqueued_at = timezone.now()
             row.save(update_fields=["period_start", "enqueued_at"])
             periodic_job_run.enqueue(job.name)
         enqueued.append(job.name)
     return enqueued
 
 
+def _run_waiting(row: ScheduledJob) -> bool:
+    """Whether the run last enqueued is still in the queue (and not lost)."""
+    if row.enqueued_at is None:
+        return False
+    started = row.last_started_at is not None and row.last_started_at >= row.enqueued_at
+    return not started and timezone.now() - row.enqueued_at < settings.SCHEDULER_STALE_RUN
+
+
 def job_run(*, name: str):
-    """Run one job now, unless a run of it is already in progress."""
+    """Run one job now; if a run of it is in progress, after that one."""
     job = jobs().get(name)
     if job is None:
         logger.warning("No periodic job called %r: nothing run", name)
         return "unknown job"
     ScheduledJob.objects.get_or_create(name=name)
+    # Recorded outside the job's transaction, so it stands even if the job fails.
+    ScheduledJob.objects.filter(name=name).update(last_started_at=timezone.now())
     with transaction.atomic():
         # Waits for a run in progress (and for a scheduler's brief claim) rather
         # than skipping: a run that gave way to a scheduler merely looking at
         # the row would lose its period.
         row = ScheduledJob.objects.select_for_update().get(name=name)
-        row.last_started_at = timezone.now()
         result = import_string(job.call)()
         row.last_finished_at = timezone.now()
-        row.save(update_fields=["last_started_at", "last_finished_at"])
+        row.save(update_fields=["last_finished_at"])
     return result

@@ -14,7 +14,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.utils.crypto import get_random_string
 
 from background import services
@@ -59,6 +59,10 @@ class Housekeeper(threading.Thread):
         # own, and so does this thread on its next round.
         try:
             step()
+        except OperationalError as exc:
+            # Locked (SQLite) or unreachable: no traceback, the next round retries.
+            logger.warning("Background housekeeping step %s: %s", step.__name__, exc)
+            close_old_connections()
         except Exception:
             logger.exception("Background housekeeping step %s failed", step.__name__)
             close_old_connections()

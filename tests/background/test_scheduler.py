@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.db.models import F
 from django_tasks_db.models import DBTaskResult
 
 from background.models import ScheduledJob
@@ -93,14 +94,36 @@ def test_each_period_is_enqueued_once():
     assert sorted(scheduler_tick(now=now)) == ["daily", "minutely"]
     assert scheduler_tick(now=now + datetime.timedelta(seconds=30)) == []
     assert DBTaskResult.objects.filter(task_path=periodic_job_run.module_path).count() == 2
+    run_worker()
     assert scheduler_tick(now=now + datetime.timedelta(minutes=1)) == ["minutely"]
+    run_worker()
     assert scheduler_tick(now=at(2026, 12, 5, 6, 59)) == ["minutely"]
+    run_worker()
     assert sorted(scheduler_tick(now=at(2026, 12, 5, 7, 0, 5))) == ["daily", "minutely"]
     run_worker()
     assert len(CALLS) == 6
     row = ScheduledJob.objects.get(name="daily")
     assert row.period_start == at(2026, 12, 5, 7, 0)
-    assert row.last_finished_at is not None
+    assert row.last_finished_at >= row.last_started_at >= row.enqueued_at
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("database_tasks", "test_jobs")
+def test_runs_do_not_pile_up_behind_a_long_queue_but_a_lost_run_is_replaced(settings):
+    settings.SCHEDULER_STALE_RUN = datetime.timedelta(hours=1)
+    now = at(2026, 12, 4, 9, 0)
+    scheduler_tick(now=now)
+    for minutes in range(1, 5):
+        assert scheduler_tick(now=now + datetime.timedelta(minutes=minutes)) == []
+    run_worker()
+    assert len(CALLS) == 2
+    assert scheduler_tick(now=now + datetime.timedelta(minutes=5)) == ["minutely"]
+
+    # That run's task vanished (deleted by hand, say): an hour on, a new one goes.
+    DBTaskResult.objects.all().delete()
+    assert scheduler_tick(now=now + datetime.timedelta(minutes=6)) == []
+    ScheduledJob.objects.update(enqueued_at=F("enqueued_at") - datetime.timedelta(hours=1))
+    assert scheduler_tick(now=now + datetime.timedelta(minutes=7)) == ["minutely"]
 
 
 @pytest.mark.django_db
@@ -127,3 +150,4 @@ def test_a_job_that_fails_is_a_failed_task_and_runs_again_next_period(settings):
     assert task.status == "FAILED"
     assert "the job broke" in task.traceback
     assert scheduler_tick(now=now + datetime.timedelta(minutes=1)) == ["broken"]
+    assert ScheduledJob.objects.get().last_finished_at is None

@@ -134,6 +134,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The site and the background worker write at the same time. IMMEDIATE
+    # takes the write lock when a transaction starts, so a transaction that
+    # reads then writes waits for its turn instead of failing at once with
+    # "database is locked"; the timeout is how long it waits.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: login and reset rate limits live here, so production must share it
@@ -263,6 +271,9 @@ TASKS_KEEP_DAYS = env_int("TASKS_KEEP_DAYS", 14)
 # "every" is a timedelta; "daily_at" a local time. Each runs once per period
 # however many workers run the scheduler.
 SCHEDULER_TICK = datetime.timedelta(seconds=10)
+# A job's next period is not enqueued while its last run still waits in the
+# queue (no pile-up behind a long queue), unless that run has waited this long.
+SCHEDULER_STALE_RUN = datetime.timedelta(hours=1)
 PERIODIC_JOBS = {
     "publish_scheduled": {
         "call": "background.jobs.publish_scheduled",
