@@ -20,7 +20,7 @@ from tests.background.test_worker_process import database_url, wait_for
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("database_tasks"),
     pytest.mark.skipif(
         connection.vendor != "postgresql",

@@ -15,7 +15,7 @@ from tests.background.conftest import elapse, run_worker
 from tests.factories.courses import lessons_of, make_course
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("database_tasks", "smtp_delivery"),
 ]
 

@@ -24,7 +24,7 @@ from background.tasks import email_deliver, periodic_job_run
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("database_tasks"),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
