@@ -10,6 +10,7 @@ again with the same Message-ID, which receiving systems use to drop copies.
 """
 
 import logging
+import os
 import random
 import smtplib
 import socket
@@ -247,8 +248,6 @@ class WorkerLost(Exception):
 
 
 def worker_heartbeat(*, worker_id: str, now=None) -> None:
-    import os
-
     now = now or timezone.now()
     updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now)
     if not updated:
