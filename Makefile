@@ -30,9 +30,10 @@ run: migrate
 	$(BIN)/python manage.py seed_demo
 	@echo
 	@echo "Knowhow is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	@echo "Emails (sign-up verification, password reset) are printed here in the console."
+	@echo "A background worker runs beside the site: it prints emails (sign-up"
+	@echo "verification, password reset) here in the console."
 	@echo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py devserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -5,6 +5,14 @@ from tests.factories import PASSWORD, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _queued_email(settings):
+    # Django's test runner swaps EMAIL_BACKEND for locmem; put the site's own
+    # back so every email in every test goes through the outgoing-email ledger
+    # (and on to mail.outbox through EMAIL_DELIVERY_BACKEND).
+    settings.EMAIL_BACKEND = "background.mail.QueuedEmailBackend"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and used TOTP codes live in the cache; every test starts clean.
     cache.clear()

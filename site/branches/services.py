@@ -1,8 +1,11 @@
 """Writes for branches: joining, consent, leaving, invitations, officers'
-recommendations and notices. Each security event goes to Wagtail's audit
+recommendations, reminders and notices. Each security event goes to Wagtail's audit
 log (LOG-01) with who, when and what — never learner text."""
 
+import datetime
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -18,11 +21,13 @@ from branches.models import (
     Membership,
     Notice,
     Recommendation,
+    RecommendationReminder,
     Region,
     RegionOfficer,
     new_invite_code,
 )
 from core.sanitise import sanitise_html
+from courses.models import Enrolment
 
 
 class AlreadyMember(Exception):
@@ -142,6 +147,56 @@ def recommendation_create(
         if not for_everyone:
             recommendation.recipients.set(recipients)
     return recommendation
+
+
+def recommendation_reminders_send(*, days: int = 7, base_url: str | None = None, today=None) -> int:
+    """Email members about recommended courses due within `days` days; returns
+    how many were sent. Run daily by the scheduler (settings.PERIODIC_JOBS).
+
+    Safe to run twice, or on two servers at once: each member gets one
+    reminder per recommendation. The RecommendationReminder row (unique per
+    recommendation and member) and the email are written in one transaction,
+    so a run that loses the race for a row sends nothing, and a run that
+    stops half-way has sent exactly the reminders it recorded.
+    """
+    today = today or timezone.localdate()
+    base_url = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    due = Recommendation.objects.filter(
+        due_on__gte=today,
+        due_on__lte=today + datetime.timedelta(days=days),
+        course__live=True,
+    ).select_related("branch", "course")
+    sent = 0
+    for recommendation in due:
+        # Current members only: someone who left the branch hears nothing more from it.
+        members = Membership.objects.filter(branch=recommendation.branch).values("user_id")
+        people = get_user_model().objects.filter(pk__in=members, is_active=True)
+        if not recommendation.for_everyone:
+            people = people.filter(pk__in=recommendation.recipients.values("pk"))
+        people = people.exclude(
+            pk__in=Enrolment.objects.filter(
+                course=recommendation.course, completed_at__isnull=False
+            ).values("user_id")
+        ).exclude(pk__in=recommendation.reminders.values("user_id"))
+        course_url = base_url + recommendation.course.get_url()
+        for user in people.iterator():
+            body = render_to_string(
+                "branches/email/reminder.txt",
+                {"user": user, "recommendation": recommendation, "course_url": course_url},
+            )
+            try:
+                with transaction.atomic():
+                    RecommendationReminder.objects.create(recommendation=recommendation, user=user)
+                    send_mail(
+                        f"Reminder: {recommendation.course.title}",
+                        body,
+                        settings.DEFAULT_FROM_EMAIL,
+                        [user.email],
+                    )
+            except IntegrityError:
+                continue  # another run got there first
+            sent += 1
+    return sent
 
 
 def notice_create(*, branch: Branch, body: str, show_until, by) -> Notice:

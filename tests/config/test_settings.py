@@ -28,6 +28,8 @@ print(json.dumps({
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "hashers": settings.PASSWORD_HASHERS,
     "email": settings.EMAIL_BACKEND,
+    "email_delivery": settings.EMAIL_DELIVERY_BACKEND,
+    "tasks": settings.TASKS["default"]["BACKEND"],
     "db": settings.DATABASES["default"]["ENGINE"],
     "health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
     "media": settings.STORAGES["default"],
@@ -115,7 +117,12 @@ def test_production_cookies_and_transport_are_secure():
     assert values["hsts"] >= 31536000
     assert values["ssl_redirect"] is True
     assert values["health_checks"] is True
-    assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["email"] == "background.mail.QueuedEmailBackend"
+    assert values["email_delivery"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_production_queues_tasks_in_the_database():
+    assert production_settings()["tasks"] == "django_tasks_db.DatabaseBackend"
 
 
 def test_argon2_is_the_password_hasher():
@@ -159,16 +166,26 @@ def test_check_deploy_is_clean():
     assert "no issues" in result.stdout
 
 
-def test_dev_settings_send_email_to_the_console():
+def test_dev_settings_queue_email_for_the_worker_to_print():
     env = production_env(DJANGO_SETTINGS_MODULE="config.settings.dev")
     result = run_python(
         "import django; from django.conf import settings; django.setup(); "
-        "print(settings.EMAIL_BACKEND, settings.DEBUG)",
+        "print(settings.EMAIL_BACKEND, settings.EMAIL_DELIVERY_BACKEND, "
+        "settings.TASKS['default']['BACKEND'], settings.DEBUG)",
         env,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.core.mail.backends.console.EmailBackend", "True"]
+    assert result.stdout.split() == [
+        "background.mail.QueuedEmailBackend",
+        "django.core.mail.backends.console.EmailBackend",
+        "django_tasks_db.DatabaseBackend",
+        "True",
+    ]
 
 
-def test_test_settings_keep_email_in_memory(settings):
-    assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
+def test_test_settings_queue_email_and_deliver_it_in_memory_at_once(settings):
+    assert settings.EMAIL_BACKEND == "background.mail.QueuedEmailBackend"
+    assert settings.EMAIL_DELIVERY_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
+    assert (
+        settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
+    )

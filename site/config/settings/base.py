@@ -5,6 +5,7 @@ services (Redis, SMTP) switch on only when their variable is set. Every
 variable read here is listed in `.env.example`.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "courses",
     "branches",
     "demo",
+    "background",
     "wagtail.contrib.routable_page",
     "assessments",
     "wagtail.contrib.forms",
@@ -75,6 +77,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -135,6 +139,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The site and the background worker write at the same time. IMMEDIATE
+    # takes the write lock when a transaction starts, so a transaction that
+    # reads then writes waits for its turn instead of failing at once with
+    # "database is locked"; the timeout is how long it waits.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: login and reset rate limits and each learner's course outline
@@ -223,7 +235,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Email
+# Email. Every message is written to the outgoing-email table and sent by a
+# background worker (background.mail), so a mail server that is down never
+# fails the request that sent it. The worker delivers through
+# EMAIL_DELIVERY_BACKEND: SMTP here, the console in development.
+EMAIL_BACKEND = "background.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = env(
+    "EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Knowhow <no-reply@knowhow.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -231,6 +250,56 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds an SMTP step may take before the attempt counts as failed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# An email the server will not take is retried, with pauses from the first
+# delay doubling up to the longest, until EMAIL_RETRY_HOURS after it was
+# written; then it is marked failed (Reports → Emails in the admin).
+EMAIL_RETRY_FOR = datetime.timedelta(hours=env_int("EMAIL_RETRY_HOURS", 24))
+EMAIL_RETRY_FIRST_DELAY = datetime.timedelta(minutes=1)
+EMAIL_RETRY_MAX_DELAY = datetime.timedelta(hours=1)
+# A worker sending an email holds it this long; another worker takes over
+# only after that (longer than any SMTP conversation with EMAIL_TIMEOUT).
+EMAIL_SEND_LEASE = datetime.timedelta(minutes=10)
+# Sent and failed emails (addresses, subjects; failed ones keep their text so
+# they can be tried again) are deleted this many days after being written.
+EMAIL_KEEP_DAYS = env_int("EMAIL_KEEP_DAYS", 30)
+
+# Background tasks (Django's Tasks API, django-tasks backport) queued in the
+# database: `python manage.py worker` runs them, on any number of servers.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker that has not checked in for TASKS_WORKER_TIMEOUT_SECONDS is taken
+# for dead, and the task it was running is queued again (up to three times).
+TASKS_WORKER_HEARTBEAT = datetime.timedelta(seconds=10)
+TASKS_WORKER_TIMEOUT = datetime.timedelta(seconds=env_int("TASKS_WORKER_TIMEOUT_SECONDS", 60))
+TASKS_MAX_WORKER_LOSSES = 3
+# Finished task results are deleted after this many days.
+TASKS_KEEP_DAYS = env_int("TASKS_KEEP_DAYS", 14)
+# Periodic jobs, run by the workers' scheduler (background.scheduler): no cron.
+# "every" is a timedelta; "daily_at" a local time. Each runs once per period
+# however many workers run the scheduler.
+SCHEDULER_TICK = datetime.timedelta(seconds=10)
+# A job's next period is not enqueued while its last run still waits in the
+# queue (no pile-up behind a long queue), unless that run has waited this long.
+SCHEDULER_STALE_RUN = datetime.timedelta(hours=1)
+PERIODIC_JOBS = {
+    "publish_scheduled": {
+        "call": "background.jobs.publish_scheduled",
+        "every": datetime.timedelta(minutes=1),
+    },
+    "course_reminders": {
+        "call": "branches.services.recommendation_reminders_send",
+        "daily_at": env("COURSE_REMINDERS_AT", "07:00"),
+    },
+    "email_sweep": {
+        "call": "background.services.outgoing_emails_sweep",
+        "every": datetime.timedelta(minutes=1),
+    },
+    "background_prune": {
+        "call": "background.services.background_prune",
+        "daily_at": "03:30",
+    },
+}
 
 # Internationalisation
 LANGUAGE_CODE = "en-gb"
@@ -355,5 +424,6 @@ LOGGING = {
         # useful output of `make run` and the loaders.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
     },
 }

@@ -10,7 +10,6 @@ from .base import (
     ALLOWED_HOSTS,
     CERTIFICATE_SIGNING_KEY,
     SECRET_KEY,
-    env,
     env_bool,
     env_int,
 )
@@ -29,8 +28,6 @@ if not CERTIFICATE_SIGNING_KEY:
     )
 
 KNOWHOW_PRODUCTION = True
-
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 # The reverse proxy terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
