@@ -246,7 +246,9 @@ def report_block(results):
         f"Wagtail {env['wagtail']}; wagtail-lms {peer['wagtail-lms']} on Django "
         f"{peer['Django']}, Wagtail {peer['wagtail']}; {env['cpu']}; load average "
         + ", ".join(f"{x:.2f}" for x in results["load_averages"])
-        + f" (start, each round, end); {results['rounds']} rounds of {results['duration']} s "
+        + f" (start, each round, end); {results['rounds']} round"
+        + ("s" if results["rounds"] != 1 else "")
+        + f" of {results['duration']} s "
         f"per URL per side, alternating; {results['note']}. Whole run: "
         f"{results['seconds']:.0f} s.\n\n"
         f"Data on each side: one course of 7 lessons of about 1,600 words of rich text, the "
