@@ -136,3 +136,11 @@ def test_the_peer_is_pinned_by_name_and_version():
     pins = [line for line in lms.REQUIREMENTS.read_text().splitlines() if line and line[0] != "#"]
     assert "wagtail-lms==0.11.1" in pins
     assert all("==" in pin for pin in pins)
+
+
+def test_the_saved_sql_leaves_out_the_session_key():
+    sql = """SELECT 1 FROM "django_session" WHERE "django_session"."session_key" = 'abc123' AND 1"""
+    assert peer_main.redacted([sql]) == [
+        """SELECT 1 FROM "django_session" WHERE "django_session"."session_key" = """
+        """'<session key>' AND 1"""
+    ]
