@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e lint migrations-check format audit migrate clean bench
+.PHONY: run test test-e2e lint migrations-check format audit migrate clean bench bench-peer
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,10 +60,17 @@ audit: $(VENV)/.installed-dev
 	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache static_collected
+	rm -rf $(VENV) .venv-peer .pytest_cache .ruff_cache static_collected
 
 # Benchmarks: BENCHMARKS.md says what they measure. BENCH_ARGS=--write records the results
 # there; BENCH_ARGS="--dataset scale" measures the database `python -m bench seed-scale`
 # filled (PostgreSQL).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Side by side with the wagtail-lms package (issue #18): installs it from PyPI into .venv-peer,
+# seeds the same course on both sides and loads both under gunicorn + wrk (about 5 minutes,
+# so not part of `make bench`). PostgreSQL by default (DATABASE_URL names it, else
+# .../knowhow); BENCH_PEER_ARGS="--database sqlite", "--write" records it in BENCHMARKS.md.
+bench-peer: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.peer $(BENCH_PEER_ARGS)

@@ -1,0 +1,1 @@
+"""The benchmark's own app in the wagtail-lms project: the floor view and the seed command."""
