@@ -26,6 +26,7 @@ import datetime
 import random
 import sys
 import time
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -180,6 +181,7 @@ class Seeder:
                         if done == len(course["lessons"])
                         else None,
                         course["lessons"][done - 1],
+                        uuid.uuid4(),
                     )
                 )
                 for lesson_id in course["lessons"][:done]:
@@ -188,7 +190,14 @@ class Seeder:
                 finished.append((user_id, first["course"], started + datetime.timedelta(days=30)))
         self._copy(
             "courses_enrolment",
-            ["user_id", "course_id", "started_at", "completed_at", "last_lesson_id"],
+            [
+                "user_id",
+                "course_id",
+                "started_at",
+                "completed_at",
+                "last_lesson_id",
+                "progress_token",
+            ],
             enrolments,
         )
         self.write(f"enrolments: {len(enrolments):,}")
