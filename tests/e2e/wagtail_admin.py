@@ -1,27 +1,21 @@
 """Driving Wagtail's page editor the way an educator does, and waiting for
-what it shows rather than for time (docs/decisions.md, ADR 0044).
+what it shows rather than for time (docs/decisions.md, ADRs 0044 and 0047).
 
-Wagtail 8's editor does work of its own in the background while a person
-types, and each piece has to be finished before the next step reads or
-submits the form:
+Two pieces of the editor's own script work a moment after a person types,
+and each has to be finished before the next step reads or submits the form:
 
-- the slug is derived from the title by the editor's script, a moment after
-  each key-up and when the title loses focus;
+- the slug is derived from the title, after each key-up and when the title
+  loses focus;
 - Draftail copies what was typed into the hidden input the form posts, a
-  moment after the last change;
-- autosave posts the form in the background a moment after a change, with
-  the form as it stood when the change was noticed; on a new page the first
-  autosave creates the page and turns the form into its edit form.
+  moment after the last change.
 
-An autosave still on its way races anything submitted beside it: on the
-"add" form the page can be created twice (one refused for a duplicate slug),
-and on the edit form an autosave carrying an older body can land after the
-newer save and leave that body as the latest revision. An autosave can also
-carry a body Draftail had not copied yet and still count as saved, because
-Wagtail marks the form clean with what it holds when the save returns. So
-the journeys never trust autosave: once the form holds everything and no
-autosave is on its way, they press "Save draft" themselves, and submit for
-review from a freshly loaded editor that has nothing left to autosave.
+Autosave is the third, and the journeys switch it off (the `no_autosave`
+fixture): a background save still on its way races the "Save draft" beside
+it (a page created twice on the add form, an older body landing after a
+newer one on the edit form), and under a loaded CPU the first autosave could
+take longer than any timeout. It is Wagtail's feature, not Knowhow's; what
+the journeys check (the forms, the workflow, who may publish) is the same
+without it.
 """
 
 import json
@@ -88,18 +82,8 @@ def wait_for_message(page):
 
 def save_draft(page):
     """Press "Save draft" once the form holds everything typed (call the
-    type_* helpers first) and autosave has settled: the page exists (its
-    first autosave turned the form into the edit form) and the editor's
-    autosave indicator does not say it is saving. Any autosave that starts
-    after that carries the same form as this save. Returns the message."""
-    page.wait_for_function(
-        """() => location.pathname.endsWith('/edit/')
-            && document.querySelector('#w-autosave-indicator')
-                ?.dataset.wAutosaveStateValue !== 'saving'""",
-        # The first autosave waits for the editor to notice a change, then
-        # for its own debounce, then for the server: allow a loaded machine time.
-        timeout=30_000,
-    )
+    type_* helpers first); return Wagtail's message. With autosave off
+    (`no_autosave`) nothing else posts the form."""
     with page.expect_navigation():
         page.get_by_role("button", name="Save draft", exact=True).click()
     return wait_for_message(page)
