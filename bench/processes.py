@@ -8,12 +8,19 @@
   touched, let alone restarted.
 - GunicornNode: the app under gunicorn with production settings apart from TLS
   (bench.settings, as bench/throughput.py runs it).
+- WorkerProcess: `manage.py worker` (the task queue, scheduler and reaper) in a
+  process of its own, that can be stopped cleanly or killed with SIGKILL.
+- SMTPServer: a real SMTP server (aiosmtpd) in a thread, that keeps what it
+  receives and can accept, refuse recipients, stall mid-message or be stopped
+  and started again on the same port.
 
 Everything waits on observable state (a port answering, /healthz), never on
 a fixed sleep, and every wait has a deadline.
 """
 
+import asyncio
 import contextlib
+import email
 import glob
 import http.client
 import os
@@ -23,6 +30,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -283,3 +291,116 @@ class GunicornNode:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
+
+
+class WorkerProcess:
+    """`manage.py worker` with a node's environment; its output goes to a file."""
+
+    def __init__(self, env, *, name="worker", interval=0.2):
+        self.env = env
+        self.name = name
+        self.interval = interval
+        self.process = None
+        self.log = None
+        self.worker_id = None
+
+    def start(self, *, timeout=60):
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open for the process
+            mode="w+", prefix=f"knowhow-{self.name}-", suffix=".log"
+        )
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "worker", "--no-reload"]
+            + ["--interval", str(self.interval)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+        def started():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.output()}")
+            for line in self.output().splitlines():
+                if line.startswith("Background worker "):
+                    self.worker_id = line.split()[2]
+                    return True
+            return False
+
+        wait_until(started, timeout=timeout, what=f"{self.name} starting")
+        return self
+
+    def output(self):
+        with open(self.log.name) as log:
+            return log.read()
+
+    def running(self):
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self):
+        """SIGKILL: no clean-up, as when a machine loses power mid-task."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.running():
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self.log is not None:
+            self.log.close()
+
+
+class Mailbox:
+    """What an SMTP server does with a message: accept it, refuse its
+    recipients, or stall once the message has arrived."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse_recipients = False
+        self.stall_next_data = False
+        self.stalled = threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_recipients:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.stall_next_data:
+            # The whole message has arrived; the sender waits for "250". Hang
+            # until the sender goes away, which cancels this coroutine: a
+            # message never acknowledged is not delivered.
+            self.stall_next_data = False
+            self.stalled.set()
+            await asyncio.Event().wait()
+        self.messages.append(email.message_from_bytes(envelope.original_content))
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    """A real SMTP server on 127.0.0.1:port; start() and stop() as often as needed."""
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.mailbox = Mailbox()
+        self.controller = None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self):
+        return self.mailbox.messages

@@ -12,10 +12,12 @@ REDIS_URL names; without REDIS_URL it starts a redis-server of its own on a
 free port. It prints both addresses, then waits until Ctrl+C (or --seconds)
 and stops everything it started. Sign in on one address and carry on on the
 other: the session, progress and sign-in rate limits are the same.
-tests/deployment/test_two_nodes.py drives the same set-up with a scripted client.
 
-The background worker of each node (`manage.py db_worker`) is not started here
-yet: the task queue lands separately.
+Each node also gets its background worker (`manage.py worker`: the task
+queue, the scheduler and the reaper), both on the shared database. Emails go
+to a local SMTP server this script starts (it prints how many it received
+when it stops), so nothing leaves the machine.
+tests/deployment/test_two_nodes.py drives the same set-up with a scripted client.
 """
 
 import argparse
@@ -25,7 +27,14 @@ import sys
 import tempfile
 import time
 
-from bench.processes import GunicornNode, RedisServer, collectstatic, node_env
+from bench.processes import (
+    GunicornNode,
+    RedisServer,
+    SMTPServer,
+    WorkerProcess,
+    collectstatic,
+    node_env,
+)
 
 # The development settings' fixed, published key: fine for two nodes on loopback.
 DEV_SIGNING_KEY = "ZGV2ZWxvcG1lbnQtb25seS1ub3QtYS1zZWNyZXQta3k"
@@ -45,7 +54,8 @@ def main(argv=None):
     if not redis_url:
         redis = RedisServer().start()
         redis_url = redis.url
-    nodes = []
+    smtp = SMTPServer().start()
+    nodes, workers = [], []
     with tempfile.TemporaryDirectory(prefix="knowhow-two-nodes-static-") as static_root:
         env = node_env(
             database_url=database_url,
@@ -54,14 +64,19 @@ def main(argv=None):
             secret_key=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
             signing_key=os.environ.get("CERTIFICATE_SIGNING_KEY") or DEV_SIGNING_KEY,
             static_root=static_root,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp.port),
+            EMAIL_USE_TLS="false",
         )
         try:
             collectstatic(env)
             for name in "AB":
                 nodes.append(GunicornNode(env, workers=args.workers, name=name).start())
+                workers.append(WorkerProcess(env, name=f"worker-{name}").start())
             print(f"Redis:  {redis_url}" + (" (started here)" if redis else ""))
-            for name, node in zip("AB", nodes, strict=True):
-                print(f"Node {name}: {node.url}/")
+            print(f"SMTP:   127.0.0.1:{smtp.port} (started here; keeps what it receives)")
+            for name, node, worker in zip("AB", nodes, workers, strict=True):
+                print(f"Node {name}: {node.url}/  worker {worker.worker_id}")
             print("Both answer /healthz. Ctrl+C stops them.", flush=True)
             deadline = None if args.seconds is None else time.monotonic() + args.seconds
             while deadline is None or time.monotonic() < deadline:
@@ -69,12 +84,18 @@ def main(argv=None):
                     if node.process.poll() is not None:
                         print(f"{node.name} exited", file=sys.stderr)
                         return 1
+                for worker in workers:
+                    if not worker.running():
+                        print(f"{worker.name} exited:\n{worker.output()}", file=sys.stderr)
+                        return 1
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
-            for node in nodes:
-                node.stop()
+            for process in workers + nodes:
+                process.stop()
+            smtp.stop()
+            print(f"The SMTP server received {len(smtp.messages)} email(s).")
             if redis:
                 redis.stop()
     return 0

@@ -1,22 +1,18 @@
 """Fixtures for the queue's own tests: the database task backend, a worker run
 in-process, a real SMTP server, and a way to let back-off time pass."""
 
-import asyncio
 import datetime
-import email
 import logging
-import socket
-import threading
 from unittest import mock
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 from django.db.models import F
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from background.models import OutgoingEmail
+from bench.processes import SMTPServer, free_port
 
 # aiosmtpd logs every SMTP command at INFO.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -71,59 +67,6 @@ def elapse(**delta):
     )
     DBTaskResult.objects.exclude(run_after=get_date_max()).update(run_after=F("run_after") - delta)
     DBTaskResult.objects.filter(started_at__isnull=False).update(started_at=F("started_at") - delta)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Mailbox:
-    """An SMTP server's behaviour: accept, refuse recipients, or stall."""
-
-    def __init__(self):
-        self.messages = []
-        self.refuse_recipients = False
-        self.stall_next_data = False
-        self.stalled = threading.Event()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse_recipients:
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.stall_next_data:
-            # The whole message has arrived; the sender waits for "250". Hang
-            # until the sender goes away, which cancels this coroutine: a
-            # message never acknowledged is not delivered.
-            self.stall_next_data = False
-            self.stalled.set()
-            await asyncio.Event().wait()
-        self.messages.append(email.message_from_bytes(envelope.original_content))
-        return "250 Message accepted for delivery"
-
-
-class SMTPServer:
-    def __init__(self, port):
-        self.port = port
-        self.mailbox = Mailbox()
-        self.controller = None
-
-    def start(self):
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    @property
-    def messages(self):
-        return self.mailbox.messages
 
 
 @pytest.fixture

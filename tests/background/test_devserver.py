@@ -14,7 +14,7 @@ from django.core.mail import send_mail
 from django.db import connection
 
 from background.models import WorkerHeartbeat
-from tests.background.conftest import free_port
+from bench.processes import free_port
 from tests.background.test_worker_process import database_url, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]

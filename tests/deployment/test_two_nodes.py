@@ -4,18 +4,20 @@ Two gunicorn instances on two free loopback ports, production settings apart
 from TLS, the same secret keys, the test database and a Redis of the test's
 own. A scripted client signs in on node A and carries on on node B: its
 session, its progress and the sign-in rate limits are the same on both, and
-signing out on one signs it out of both. Bounded: two single-worker nodes,
-a few dozen requests, every wait with a deadline.
-
-The background workers (`manage.py db_worker`, one per node) are not part of
-this test yet: the task queue lands separately (see docs/deployment.md).
+signing out on one signs it out of both. Two background workers (`manage.py
+worker`, one per node) share the queue in the same database: each email
+either node writes down is sent once, by one of them, and when one worker is
+killed the other carries on. Bounded: two single-worker nodes, a few dozen
+requests, every wait with a deadline.
 """
 
 import secrets
+import time
 
 import pytest
 
-from bench.processes import RedisServer
+from background.models import OutgoingEmail, WorkerHeartbeat
+from bench.processes import RedisServer, SMTPServer, WorkerProcess
 from courses.models import LessonCompletion
 from courses.services import enrolment_start
 from tests.deployment.helpers import (
@@ -110,3 +112,87 @@ def test_failed_sign_ins_on_one_node_count_on_the_other(two_nodes):
     # Even the right password is refused now, on either node.
     assert TOO_MANY in Person().sign_in(b.url, victim.email).text
     assert TOO_MANY in Person().sign_in(a.url, victim.email).text
+
+
+@pytest.fixture(scope="module")
+def smtp_server():
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def two_workers(two_nodes, redis_server, smtp_server):
+    """A worker per node, delivering to the test's SMTP server (bench.settings_faults:
+    the production code with timers of seconds, so a dead worker is noticed fast)."""
+    with static_root() as static:
+        env = make_env(
+            database_url=shared_database_url(),
+            redis_url=redis_server.url,
+            static=static,
+            DJANGO_SETTINGS_MODULE="bench.settings_faults",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp_server.port),
+            EMAIL_USE_TLS="false",
+        )
+        workers = [WorkerProcess(env, name=f"worker-{name}") for name in "AB"]
+        try:
+            for worker in workers:
+                worker.start()
+            yield workers
+        finally:
+            for worker in workers:
+                worker.stop()
+
+
+def wait_for(condition, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.1)
+
+
+def ask_for_password_reset(node, email):
+    person = Person()
+    person.get(node.url + "/accounts/password/reset/")
+    response = person.post(node.url + "/accounts/password/reset/", {"email": email})
+    assert response.status_code == 302, response.text[:500]
+
+
+def received_by(smtp_server, email):
+    return [m for m in smtp_server.messages if m["To"] == email]
+
+
+def test_two_workers_send_each_email_once_and_one_carries_on_when_the_other_dies(
+    two_nodes, two_workers, smtp_server
+):
+    a, b = two_nodes
+    reps = [production_user() for _ in range(4)]
+    for rep, node in zip(reps, [a, b, a, b], strict=True):
+        ask_for_password_reset(node, rep.email)
+
+    wait_for(
+        lambda: OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 4,
+        "the four emails to be sent",
+    )
+    for rep in reps:
+        (message,) = received_by(smtp_server, rep.email)
+        assert message["Message-ID"] == OutgoingEmail.objects.get(recipient=rep.email).message_id
+    alive = {w.worker_id for w in two_workers}
+    wait_for(
+        lambda: set(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) >= alive,
+        "both workers' heartbeats",
+    )
+
+    # One worker dies without a word; the other sends what comes next.
+    dead, survivor = two_workers
+    dead.kill()
+    late = production_user()
+    ask_for_password_reset(a, late.email)
+    wait_for(lambda: len(received_by(smtp_server, late.email)) == 1, "the survivor to send")
+    assert OutgoingEmail.objects.get(recipient=late.email).status == OutgoingEmail.Status.SENT
+    # Nothing went twice, before or after the death.
+    sent_ids = [m["Message-ID"] for m in smtp_server.messages]
+    assert len(sent_ids) == len(set(sent_ids)) == 5
+    assert survivor.running()
