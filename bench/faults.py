@@ -22,8 +22,9 @@ as a person pressing the button again would. Meanwhile, at fixed offsets:
 1. PostgreSQL is stopped ("fast": connected clients are cut off) and started
    again --down seconds later (1 by default);
 2. Redis is stopped and started again --down seconds later;
-3. a worker is killed with SIGKILL, and a new one started, as a process
-   manager would;
+3. the worker sending an email is killed with SIGKILL in the middle of the
+   SMTP conversation (the server holds back its answer to catch it there),
+   and a new one started, as a process manager would;
 4. SMTP is blocked: the server is stopped for --smtp-block seconds.
 
 When the load ends the suite waits for the mail backlog to drain, then checks
@@ -117,17 +118,19 @@ class Rep:
                 method, base + path, data=data, timeout=TIMEOUT, allow_redirects=False
             )
             outcome = str(response.status_code)
+            if response.status_code == 302 and "/accounts/login/" in response.headers["Location"]:
+                outcome = "302 to sign-in"
         except requests.RequestException as exc:
             response, outcome = None, type(exc).__name__
         self.log.append(Request(started, self.clock(), self.number, name, step, outcome))
-        return response
+        return response, outcome
 
     def ask(self, step, method, path, data=None, *, ok=(200, 302)):
         """Send until the answer is one of `ok`, as a person would; None if it never is."""
         deadline = time.monotonic() + GIVE_UP_AFTER
         while True:
-            response = self._send(step, method, path, data)
-            if response is not None and response.status_code in ok:
+            response, outcome = self._send(step, method, path, data)
+            if outcome != "302 to sign-in" and response is not None and response.status_code in ok:
                 return response
             if time.monotonic() > deadline or self.stop.is_set() and step != "quiz submit":
                 self.seen["given up"].append((step, path))
@@ -193,6 +196,10 @@ class Rep:
         submitted = self.ask(
             "quiz submit", "POST", attempt + "check/", {"version": version(check.text)}, ok=(302,)
         )
+        if submitted is not None and not submitted.headers["Location"].endswith("/result/"):
+            # Sent back to the quiz (a stale version, say): not a submission.
+            self.seen["not submitted"].append((submitted.headers["Location"], attempt))
+            return
         if submitted is not None:
             self.seen["submitted"].append(lesson["quiz"])
             self.seen["completed"].append(lesson["id"])
@@ -243,13 +250,29 @@ def restart_redis(redis, down, fault, clock, stop):
     fault.ended = clock()
 
 
-def kill_worker(workers, env, fault, clock):
+def kill_worker(workers, env, smtp, fault, clock):
+    """Kill, mid-send, the worker sending an email: the SMTP server holds back
+    its answer to the next message, so whoever is sending it is caught in the
+    middle of the conversation."""
+    from django.db import connections
+    from django_tasks_db.models import DBTaskResult
+
+    from background.tasks import email_deliver
+
     fault.started = clock()
-    victim = workers[0]
+    smtp.mailbox.stall_next_data = True
+    if not smtp.mailbox.stalled.wait(timeout=30):
+        raise RuntimeError("no email was sent for 30 s: nothing to kill a worker in the middle of")
+    connections.close_all()  # the in-process connection may predate the PostgreSQL restart
+    sending = DBTaskResult.objects.filter(
+        task_path=email_deliver.module_path, status="RUNNING"
+    ).values_list("worker_ids", flat=True)
+    holders = {ids[-1] for ids in sending}
+    n, victim = next((n, w) for n, w in enumerate(workers) if w.worker_id in holders)
     fault.notes["killed"] = victim.worker_id
     victim.kill()
-    workers[0] = WorkerProcess(env, name="worker-A2").start()
-    fault.notes["replacement"] = workers[0].worker_id
+    workers[n] = WorkerProcess(env, name=f"{victim.name}-2").start()
+    fault.notes["replacement"] = workers[n].worker_id
     fault.ended = clock()
 
 
@@ -571,12 +594,19 @@ def main(argv=None):
                 lambda f: restart_postgres(postgres, args.down, f, clock, stop),
             ),
             (20, "Redis restart", lambda f: restart_redis(redis, args.down, f, clock, stop)),
-            (30, "worker killed", lambda f: kill_worker(workers, env, f, clock)),
+            (30, "worker killed", lambda f: kill_worker(workers, env, smtp, f, clock)),
             (40, "SMTP blocked", lambda f: block_smtp(smtp, args.smtp_block, f, clock, stop)),
         ]
         for at, name, inject in timeline:
             stop.wait(max(0, at - clock()))
-            print(f"{clock():6.1f} s  {name}", flush=True)
+            print(
+                f"{clock():6.1f} s  {name} "
+                f"({len(log)} requests, {len(smtp.messages)} emails so far)",
+                flush=True,
+            )
+            for worker in workers:
+                if not worker.running():
+                    print(f"{worker.name} has exited:\n{worker.output()}", flush=True)
             inject(faults[name])
         stop.wait(max(0, faults["SMTP blocked"].ended + 10 - clock()))
         stop.set()

@@ -302,7 +302,6 @@ class WorkerProcess:
         self.interval = interval
         self.process = None
         self.log = None
-        self.worker_id = None
 
     def start(self, *, timeout=60):
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open for the process
@@ -321,14 +320,20 @@ class WorkerProcess:
         def started():
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited:\n{self.output()}")
-            for line in self.output().splitlines():
-                if line.startswith("Background worker "):
-                    self.worker_id = line.split()[2]
-                    return True
-            return False
+            return self.worker_id is not None
 
         wait_until(started, timeout=timeout, what=f"{self.name} starting")
         return self
+
+    @property
+    def worker_id(self):
+        """The id it works under now: a worker that lost the database takes a new one."""
+        started = [
+            line.split()[2]
+            for line in self.output().splitlines()
+            if line.startswith("Background worker ")
+        ]
+        return started[-1] if started else None
 
     def output(self):
         with open(self.log.name) as log:

@@ -64,7 +64,10 @@ def certificate_issue(*, enrolment: Enrolment, now=None) -> Certificate:
     with transaction.atomic():
         certificate.save()
     log(instance=certificate, action="knowhow.certificate.issue", user=enrolment.user)
-    transaction.on_commit(lambda: _email_holder(certificate))
+    # Written down in the same transaction (the email ledger is a table): the
+    # email exists if and only if the certificate does. Sent after the commit,
+    # by a worker.
+    _email_holder(certificate)
     return certificate
 
 

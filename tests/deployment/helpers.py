@@ -116,6 +116,17 @@ class Person:
         return self.session.cookies.get(SESSION_COOKIE)
 
 
+def ask_for_password_reset(node, email):
+    """What a rep who forgot their password does: an email goes in the ledger."""
+    person = Person()
+    response = person.post(node.url + "/accounts/password/reset/", {"email": email})
+    assert response.status_code == 302, response.text[:500]
+
+
+def received_by(smtp_server, email):
+    return [message for message in smtp_server.messages if message["To"] == email]
+
+
 def progress_text(html):
     found = re.search(r'<p class="kh-progress__text">(\d+ of \d+)', html)
     return found[1] if found else None

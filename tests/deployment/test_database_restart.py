@@ -5,21 +5,31 @@ shared one is never touched) gets a copy of the test database; gunicorn runs
 against it with production settings apart from TLS. While PostgreSQL is
 stopped every kind of request answers 503 with Retry-After, quickly; once it
 is started again the same gunicorn answers 200 with no restart, and a
-completion posted then is saved.
+completion posted then is saved. A background worker rides out the same
+restart: it does not exit, and sends the emails written once the database is
+back.
 """
 
 import time
 
 import pytest
 
-from bench.processes import ThrowawayPostgres, copy_database
+from bench.processes import (
+    SMTPServer,
+    ThrowawayPostgres,
+    WorkerProcess,
+    copy_database,
+    wait_until,
+)
 from courses.services import enrolment_start
 from tests.deployment.helpers import (
     Person,
+    ask_for_password_reset,
     create_cache_table,
     make_env,
     production_user,
     progress_text,
+    received_by,
     require_postgresql,
     running_nodes,
     shared_database_url,
@@ -110,3 +120,50 @@ def check_restart(node, postgres, course, rep, lessons):
     assert person.post(node.url + first.url + "complete/").status_code == 302
     assert progress_text(person.get(lesson_url).text) == "1 of 3"
     assert node.process.pid == gunicorn_pid and node.process.poll() is None
+
+
+def test_a_worker_rides_out_a_postgresql_restart_and_sends_what_comes_after(
+    throwaway_postgres,
+):
+    rep = production_user()
+    database_url = copy_into(throwaway_postgres)
+    smtp = SMTPServer().start()
+    try:
+        with static_root() as static:
+            env = make_env(
+                database_url=database_url,
+                static=static,
+                DJANGO_SETTINGS_MODULE="bench.settings_faults",
+                EMAIL_HOST="127.0.0.1",
+                EMAIL_PORT=str(smtp.port),
+                EMAIL_USE_TLS="false",
+            )
+            create_cache_table(env)
+            worker = WorkerProcess(env).start()
+            try:
+                with running_nodes([env]) as (node,):
+                    check_worker_restart(node, worker, throwaway_postgres, smtp, rep)
+            finally:
+                worker.stop()
+    finally:
+        smtp.stop()
+
+
+def check_worker_restart(node, worker, postgres, smtp, rep):
+    first_id = worker.worker_id
+    postgres.stop()
+    wait_until(
+        lambda: "lost the database" in worker.output() or not worker.running(),
+        timeout=30,
+        what="the worker to notice the database has gone",
+    )
+    assert worker.running(), worker.output()
+    postgres.start()
+    # It carries on under a new id (what it held is the reaper's now)...
+    wait_until(lambda: worker.worker_id != first_id, timeout=30, what="the worker to carry on")
+    assert worker.running(), worker.output()
+    # ... and delivers what is written from then on.
+    ask_for_password_reset(node, rep.email)
+    wait_until(lambda: received_by(smtp, rep.email), timeout=60, what="the email to arrive")
+    assert len(received_by(smtp, rep.email)) == 1
+    assert "Traceback" not in worker.output()

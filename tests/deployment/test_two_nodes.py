@@ -12,19 +12,20 @@ requests, every wait with a deadline.
 """
 
 import secrets
-import time
 
 import pytest
 
 from background.models import OutgoingEmail, WorkerHeartbeat
-from bench.processes import RedisServer, SMTPServer, WorkerProcess
+from bench.processes import RedisServer, SMTPServer, WorkerProcess, wait_until
 from courses.models import LessonCompletion
 from courses.services import enrolment_start
 from tests.deployment.helpers import (
     Person,
+    ask_for_password_reset,
     make_env,
     production_user,
     progress_text,
+    received_by,
     require_postgresql,
     running_nodes,
     shared_database_url,
@@ -145,25 +146,6 @@ def two_workers(two_nodes, redis_server, smtp_server):
                 worker.stop()
 
 
-def wait_for(condition, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.1)
-
-
-def ask_for_password_reset(node, email):
-    person = Person()
-    person.get(node.url + "/accounts/password/reset/")
-    response = person.post(node.url + "/accounts/password/reset/", {"email": email})
-    assert response.status_code == 302, response.text[:500]
-
-
-def received_by(smtp_server, email):
-    return [m for m in smtp_server.messages if m["To"] == email]
-
-
 def test_two_workers_send_each_email_once_and_one_carries_on_when_the_other_dies(
     two_nodes, two_workers, smtp_server
 ):
@@ -172,17 +154,19 @@ def test_two_workers_send_each_email_once_and_one_carries_on_when_the_other_dies
     for rep, node in zip(reps, [a, b, a, b], strict=True):
         ask_for_password_reset(node, rep.email)
 
-    wait_for(
+    wait_until(
         lambda: OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 4,
-        "the four emails to be sent",
+        timeout=60,
+        what="the four emails to be sent",
     )
     for rep in reps:
         (message,) = received_by(smtp_server, rep.email)
         assert message["Message-ID"] == OutgoingEmail.objects.get(recipient=rep.email).message_id
     alive = {w.worker_id for w in two_workers}
-    wait_for(
+    wait_until(
         lambda: set(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) >= alive,
-        "both workers' heartbeats",
+        timeout=30,
+        what="both workers' heartbeats",
     )
 
     # One worker dies without a word; the other sends what comes next.
@@ -190,7 +174,11 @@ def test_two_workers_send_each_email_once_and_one_carries_on_when_the_other_dies
     dead.kill()
     late = production_user()
     ask_for_password_reset(a, late.email)
-    wait_for(lambda: len(received_by(smtp_server, late.email)) == 1, "the survivor to send")
+    wait_until(
+        lambda: len(received_by(smtp_server, late.email)) == 1,
+        timeout=60,
+        what="the survivor's email",
+    )
     assert OutgoingEmail.objects.get(recipient=late.email).status == OutgoingEmail.Status.SENT
     # Nothing went twice, before or after the death.
     sent_ids = [m["Message-ID"] for m in smtp_server.messages]

@@ -5,8 +5,10 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from wagtail.models import ModelLogEntry
 
+from background.models import OutgoingEmail
 from courses.certificates import signing
 from courses.certificates.services import certificate_revoke, certificate_set_show_name
 from courses.models import Certificate, CoursePage
@@ -60,6 +62,30 @@ def test_the_holder_is_emailed_a_link(rep, short_course, django_capture_on_commi
     assert len(mail.outbox) == 1
     assert "Your data rights" in mail.outbox[0].subject
     assert "/certificates/" in mail.outbox[0].body
+
+
+def test_the_email_is_written_down_with_the_certificate_or_not_at_all(rep, short_course, settings):
+    """The ledger row is part of the transaction that issues the certificate,
+    not a callback after it: a database lost between the two cannot leave a
+    certificate whose holder is never told (found by bench/faults.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    class Undone(Exception):
+        pass
+
+    def complete_then_fail():
+        with transaction.atomic():
+            complete(rep, short_course)
+            # Before any commit: the email is already in the ledger.
+            (email,) = OutgoingEmail.objects.all()
+            assert email.recipient == rep.email
+            assert email.subject == "[Knowhow] Your certificate for Your data rights"
+            raise Undone
+
+    with pytest.raises(Undone):
+        complete_then_fail()
+    assert not Certificate.objects.exists()
+    assert not OutgoingEmail.objects.exists()
 
 
 def test_copies_stand_on_their_own(rep, short_course):

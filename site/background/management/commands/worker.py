@@ -9,13 +9,19 @@ finish, then stops.
 
 import logging
 import os
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils import autoreload
 from django_tasks_db.management.commands.db_worker import Worker
 
 from background.worker import Housekeeper, new_worker_id
+
+logger = logging.getLogger("background")
+# Seconds between tries while the database is away.
+DATABASE_RETRY_PAUSE = 1.0
 
 
 class Command(BaseCommand):
@@ -79,8 +85,37 @@ class Command(BaseCommand):
             )
         try:
             if reload:
-                autoreload.run_with_reloader(worker.run)
+                autoreload.run_with_reloader(lambda: self.work(worker, housekeeper))
             else:
-                worker.run()
+                self.work(worker, housekeeper)
         finally:
             housekeeper.stop()
+
+    def work(self, worker, housekeeper):
+        """Run the queue until stopped, through database outages.
+
+        django-tasks-db's loop stops at the first database error outside a
+        task (and inside one, when it cannot record the failure either). A
+        restart of PostgreSQL must not leave a node without its worker, so the
+        loop starts again once the database answers. Whatever task the worker
+        held is left to the reaper: the worker carries on under a new id, so
+        its old id stops sending heartbeats and counts as dead.
+        """
+        while True:
+            try:
+                worker.run()
+                return
+            except (OperationalError, InterfaceError) as exc:
+                if not worker.running:
+                    return
+                old_id, new_id = worker.worker_id, new_worker_id()
+                logger.warning(
+                    "Background worker %s lost the database (%s); carrying on as %s",
+                    old_id,
+                    str(exc).strip().splitlines()[0],
+                    new_id,
+                )
+                close_old_connections()
+                worker.worker_id = housekeeper.worker_id = new_id
+                time.sleep(DATABASE_RETRY_PAUSE)
+                self.stdout.write(f"Background worker {new_id} started (was {old_id}).")
