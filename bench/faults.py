@@ -86,6 +86,8 @@ class Request:
     node: str
     step: str
     outcome: str  # "200", "302", "503", ..., or an exception's class name
+    path: str = ""
+    location: str = ""
 
 
 @dataclass
@@ -122,7 +124,10 @@ class Rep:
                 outcome = "302 to sign-in"
         except requests.RequestException as exc:
             response, outcome = None, type(exc).__name__
-        self.log.append(Request(started, self.clock(), self.number, name, step, outcome))
+        location = response.headers.get("Location", "") if response is not None else ""
+        self.log.append(
+            Request(started, self.clock(), self.number, name, step, outcome, path, location)
+        )
         return response, outcome
 
     def ask(self, step, method, path, data=None, *, ok=(200, 302)):
@@ -354,7 +359,12 @@ def check(reps, smtp):
     from courses.models import Certificate, Enrolment, LessonCompletion
 
     connections.close_all()  # this process's connection did not survive the restart
-    found = {"lost": collections.Counter(), "duplicated": collections.Counter()}
+    found = {
+        "lost": collections.Counter(),
+        "duplicated": collections.Counter(),
+        "lost items": [],
+        "duplicated items": [],
+    }
     emails = {rep.email: rep for rep in reps}
 
     def tally(kind, expected, counts):
@@ -362,8 +372,10 @@ def check(reps, smtp):
             n = counts.get(key, 0)
             if n == 0:
                 found["lost"][kind] += 1
+                found["lost items"].append((kind, key))
             elif n > 1:
                 found["duplicated"][kind] += 1
+                found["duplicated items"].append((kind, key))
 
     users = dict(get_user_model().objects.filter(email__in=emails).values_list("email", "pk"))
     by_user = {users[rep.email]: rep for rep in reps}
@@ -401,6 +413,7 @@ def check(reps, smtp):
         )
     ]
     tally("certificate emails", expected_emails, certificate_emails)
+    found["reps"] = by_user
     statuses = collections.Counter(row[1] for row in ledger)
     statuses["of them tried more than once"] = OutgoingEmail.objects.filter(attempts__gt=1).count()
     return found, statuses, len(ledger), sum(received.values())
@@ -500,6 +513,19 @@ def misses(outcomes, found, statuses):
     if statuses.get("pending") or statuses.get("sending") or statuses.get("failed"):
         problems.append(f"emails not sent: {dict(statuses)}")
     return problems
+
+
+def explain(found, log):
+    """For each write lost or doubled: what the rep who made it sent, and heard."""
+    for kind, key in found["lost items"] + found["duplicated items"]:
+        rep = found["reps"].get(key[0]) if isinstance(key, tuple) else None
+        print(f"\n{kind} {key}:")
+        for r in log:
+            if rep is not None and r.rep == rep.number and r.step not in ("lesson", "quiz page"):
+                print(
+                    f"  {r.started:7.2f}-{r.ended:7.2f} {r.node} {r.step:16} {r.outcome:16} "
+                    f"{r.path} -> {r.location}"
+                )
 
 
 def write_report(text):
@@ -642,6 +668,7 @@ def main(argv=None):
             write_report(text)
         if problems:
             print("\nMissed:\n- " + "\n- ".join(problems))
+            explain(found, log)
             return 1
         print("\nEvery target met.")
         return 0

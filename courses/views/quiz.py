@@ -7,6 +7,7 @@ request, the lesson and, for an attempt, its number."""
 from functools import wraps
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -142,15 +143,22 @@ def check(request, lesson, access, number):
         return redirect(_url(lesson, request, "quiz_result", attempt.number))
     if request.method == "POST":
         try:
-            attempt = attempt_submit(attempt=attempt, version=request.POST.get("version"))
+            # One transaction: a pass and the lesson it completes (and the
+            # course, and its certificate) are saved together or not at all.
+            # Apart, a database lost between them left a passed quiz whose
+            # lesson was never completed, and a retry found nothing to do.
+            with transaction.atomic():
+                attempt = attempt_submit(attempt=attempt, version=request.POST.get("version"))
+                if attempt.passed:
+                    lesson_complete(
+                        user=request.user, lesson=lesson, course=access.course, attempt=attempt
+                    )
         except StaleAttempt as error:
             messages.error(request, error.message)
             return redirect(_url(lesson, request, "quiz_check", attempt.number))
         except AttemptError as error:
             messages.error(request, error.message)
             return redirect(_url(lesson, request, "quiz"))
-        if attempt.passed:
-            lesson_complete(user=request.user, lesson=lesson, course=access.course, attempt=attempt)
         return redirect(_url(lesson, request, "quiz_result", attempt.number))
     rows = list(attempt.questions.order_by("position"))
     unanswered = [row.position for row in rows if row.response is None]
