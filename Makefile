@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e lint migrations-check format audit migrate clean bench bench-peer
+.PHONY: run test test-e2e lint migrations-check format audit migrate clean bench bench-peer bench-faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,3 +74,10 @@ bench: $(VENV)/.installed-dev
 # .../knowhow); BENCH_PEER_ARGS="--database sqlite", "--write" records it in BENCHMARKS.md.
 bench-peer: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.peer $(BENCH_PEER_ARGS)
+
+# The fault suite (issue #15): two nodes and two workers on a throwaway PostgreSQL, Redis and
+# SMTP server of its own, under a bounded load of reps, while PostgreSQL restarts, Redis restarts,
+# a worker is killed mid-send and SMTP is blocked (about 2 minutes). BENCH_FAULTS_ARGS=--write
+# records the figures in BENCHMARKS.md.
+bench-faults: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.faults $(BENCH_FAULTS_ARGS)

@@ -234,9 +234,14 @@ def version(html):
 @dataclass
 class Fault:
     name: str
+    during: str  # how the table names requests sent while it lasted
     started: float = 0.0
     ended: float = 0.0
     notes: dict = field(default_factory=dict)
+
+
+POSTGRES_RESTART = Fault("PostgreSQL restart", "while PostgreSQL restarted")
+OUTSIDE = "outside any fault"
 
 
 def restart_postgres(postgres, down, fault, clock, stop):
@@ -283,10 +288,27 @@ def kill_worker(workers, env, smtp, fault, clock):
 
 def block_smtp(smtp, seconds, fault, clock, stop):
     fault.started = clock()
+    fault.wall = [datetime.datetime.now(datetime.UTC)]
     smtp.stop()
     stop.wait(seconds)
     smtp.start()
+    fault.wall.append(datetime.datetime.now(datetime.UTC))
     fault.ended = clock()
+
+
+def backlog_sent_within(fault):
+    """Seconds from SMTP's return until the last email written while it was
+    blocked had gone."""
+    from background.models import OutgoingEmail
+
+    blocked, back = fault.wall
+    last = (
+        OutgoingEmail.objects.filter(created_at__range=(blocked, back))
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    return (last - back).total_seconds() if last else float("nan")
 
 
 # --- Setting up -----------------------------------------------------------------
@@ -444,11 +466,11 @@ def summarise(log, faults):
 
     def where(request):
         if window[0] <= request.started <= window[1] or window[0] <= request.ended <= window[1]:
-            return "during the PostgreSQL restart"
+            return postgres.during
         for fault in faults.values():
             if fault.started <= request.started <= fault.ended:
-                return f"during the {fault.name}"
-        return "outside any fault"
+                return fault.during
+        return OUTSIDE
 
     outcomes = collections.Counter((where(r), r.outcome) for r in log)
     after = [r for r in log if r.started >= postgres.ended and r.outcome in ("200", "302")]
@@ -503,9 +525,10 @@ def misses(outcomes, found, statuses):
     for (where, outcome), n in outcomes.items():
         if outcome.startswith("5") and outcome != "503":
             problems.append(f"{n} x {outcome} {where}")
-        if outcome == "503" and where != "during the PostgreSQL restart":
+        if outcome == "503" and where != POSTGRES_RESTART.during:
             problems.append(f"{n} x 503 {where}")
-        if not outcome[0].isdigit() and where == "outside any fault":
+        if not outcome[0].isdigit() or outcome == "302 to sign-in":
+            # No answer at all, or a rep signed out by the fault.
             problems.append(f"{n} x {outcome} {where}")
     for kind in ("lost", "duplicated"):
         for what, n in found[kind].items():
@@ -607,10 +630,13 @@ def main(argv=None):
             thread.start()
 
         faults = {
-            "PostgreSQL restart": Fault("PostgreSQL restart"),
-            "Redis restart": Fault("Redis restart"),
-            "worker killed": Fault("worker killed"),
-            "SMTP blocked": Fault("SMTP blocked"),
+            name: Fault(name, during)
+            for name, during in [
+                (POSTGRES_RESTART.name, POSTGRES_RESTART.during),
+                ("Redis restart", "while Redis restarted"),
+                ("worker killed", "while a worker was killed and replaced"),
+                ("SMTP blocked", "while SMTP was blocked"),
+            ]
         }
         args.postgres_version = f"{version_text // 10000}.{version_text % 10000}"
         timeline = [
@@ -654,6 +680,9 @@ def main(argv=None):
         )
         drain = clock() - load_ended
         found, statuses, ledger, received = check(reps, smtp)
+        faults["SMTP blocked"].notes["backlog sent within"] = backlog_sent_within(
+            faults["SMTP blocked"]
+        )
         faults["worker killed"].notes.update(
             worker_takeovers(faults["worker killed"].notes["killed"])
         )
