@@ -5,14 +5,19 @@ across 20 courses (each member enrolled in 10, half of those completed, with
 lesson completions), and a branch of 200 built the same way. Measures the
 dashboard's median server time and queries (target: under 300 ms on
 PostgreSQL, queries the same for 200 and 2,000), and the CSV and XLSX exports:
-time to produce the whole file and peak Python memory while doing it
-(tracemalloc). The CSV streams, so its peak should not grow with the branch.
+the median time to produce the whole file (target, issue #18: CSV under
+150 ms and XLSX under 600 ms on PostgreSQL), and peak Python memory while
+producing it (tracemalloc, in a separate download: tracing slows Python
+down several times). The exports stream, so the peak should not grow with
+the branch.
 
     .venv/bin/python -m bench --only officer_dashboard
 """
 
 import datetime
+import os
 import random
+import statistics
 import time
 import tracemalloc
 
@@ -26,6 +31,8 @@ from bench.timing import Request, time_requests
 BIG, SMALL = 2000, 200
 COURSES = 20
 DASHBOARD_TARGET_MS = 300
+EXPORT_RUNS = 5
+EXPORT_TARGET_MS = {"CSV": 150, "XLSX": 600}
 SECTION = "officer dashboard"
 
 
@@ -111,23 +118,36 @@ def _courses():
     return existing, lessons
 
 
-def _export(client, url):
-    """Seconds to receive the whole file, and peak traced memory in bytes."""
-    tracemalloc.start()
-    started = time.perf_counter()
+def _download(client, url):
     response = client.get(url)
-    size = 0
-    if response.streaming:
-        for chunk in response.streaming_content:
-            size += len(chunk)
-    else:
-        size = len(b"".join(response))
-    seconds = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     if response.status_code != 200:
         raise RuntimeError(f"{url}: HTTP {response.status_code}")
-    return seconds, peak, size
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(b"".join(response))
+
+
+def _export(client, url, runs=EXPORT_RUNS):
+    """Median seconds to receive the whole file, its size, and the peak traced
+    memory in bytes. Memory is traced in a separate download: tracemalloc
+    slows Python down several times, so a traced download's time says more
+    about tracemalloc than about the export."""
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        size = _download(client, url)
+        seconds.append(time.perf_counter() - started)
+    if os.environ.get("BENCH_PROFILE_EXPORT"):
+        import cProfile
+
+        cProfile.runctx("_download(client, url)", globals(), locals(), sort="cumtime")
+    tracemalloc.start()
+    try:
+        _download(client, url)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return statistics.median(seconds), peak, size
 
 
 def run(ctx):
@@ -185,10 +205,12 @@ def run(ctx):
         },
     ]
     for name, label in [("branches:export_csv", "CSV"), ("branches:export_xlsx", "XLSX")]:
-        _export(client, url(small, name))  # warm-up
+        _export(client, url(small, name), runs=1)  # warm-up
         big_seconds, big_peak, big_size = _export(client, url(big, name))
         small_seconds, small_peak, _ = _export(client, url(small, name))
         flat = big_peak <= small_peak * 2
+        limit_ms = EXPORT_TARGET_MS[label]
+        fast = big_seconds * 1000 < limit_ms or not on_postgresql
         rows.append(
             {
                 "section": SECTION,
@@ -197,10 +219,9 @@ def run(ctx):
                 "median_ms": round(big_seconds * 1000, 1),
                 "bytes": big_size,
                 "ratio": round(big_peak / small_peak, 2) if small_peak else None,
-                "target": "peak memory flat (<= 2x the 200-member export)"
-                if label == "CSV"
-                else "",
-                "ok": flat if label == "CSV" else None,
+                # Issue #18 item 4: the times are for PostgreSQL (production).
+                "target": f"< {limit_ms} ms (PostgreSQL); memory <= 2x the {SMALL}-member one",
+                "ok": flat and fast,
             }
         )
     return rows
