@@ -2,6 +2,7 @@
 (core.privacy). Registered from CoreConfig.ready."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Q
 
 from core import privacy
@@ -11,6 +12,10 @@ from core.privacy import ERASED_LABEL, Erasure
 # the entries about the member keep only these (a reason an administrator
 # typed could name them).
 AUDIT_KEYS_KEPT = frozenset({"branch", "region", "wording_version", "format", "count"})
+
+
+# Wagtail defines its FTS5 index model only when the database is SQLite.
+_ON_SQLITE_ONLY = {"wagtailsearch.SQLiteFTSIndexEntry"}
 
 
 def _about_filter(subject) -> Q:
@@ -223,6 +228,8 @@ def register():
         ("taggit.Tag", "Question-bank tags written by educators."),
         ("core.HomePage", "The front page, written by editors."),
     ]:
+        if label in _ON_SQLITE_ONLY and connection.vendor != "sqlite":
+            continue
         privacy.not_personal(label, reason=reason)
 
 
