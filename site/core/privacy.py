@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import datetime
 import enum
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
 from django.db import transaction
+from django.utils.functional import Promise
 
 ERASED_LABEL = "Erased member"
 
@@ -237,7 +239,7 @@ def plain(value):
         return value.isoformat(timespec="seconds")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | Promise | uuid.UUID):
         return str(value)
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
