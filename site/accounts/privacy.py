@@ -23,6 +23,7 @@ def _user_export(subject):
         "last_signed_in": user.last_login,
         "active": user.is_active,
         "groups": sorted(group.name for group in user.groups.all()),
+        "warned_of_deletion_for_inactivity": user.inactivity_warned_at,
     }
 
 

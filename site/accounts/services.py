@@ -7,18 +7,19 @@ from wagtail.log_actions import log
 from core import privacy
 
 
-def _audit(*, user, action, by, reason=""):
+def _audit(*, user, action, by, reason="", source="self"):
     data = {"reason": reason} if reason else {}
     if by is None:
-        data["by"] = "self"
+        data["by"] = source
     # The entry is about the member's account; its label never names them.
     log(instance=user, action=action, user=by, title=privacy.ERASED_LABEL, data=data)
 
 
-def account_erase(*, user, by=None, reason: str = "") -> list[str]:
+def account_erase(*, user, by=None, reason: str = "", source: str = "self") -> list[str]:
     """Erase `user` and everything Knowhow holds about them, in one
     transaction: all of it or, if anything fails, none of it. `by` is the
-    administrator handling a request (None when the member does it).
+    administrator handling a request; without one, `source` says who asked
+    ("self", or "retention" for the scheduled job).
 
     Returns the models whose rows were erased, in order."""
     subject = privacy.subject_for(user)
@@ -26,7 +27,7 @@ def account_erase(*, user, by=None, reason: str = "") -> list[str]:
         done = privacy.erase(subject)
         # After the erasure, so the entry itself is not anonymised: it keeps
         # the fact, and the administrator's reason.
-        _audit(user=user, action="knowhow.account.erase", by=by, reason=reason)
+        _audit(user=user, action="knowhow.account.erase", by=by, reason=reason, source=source)
     return done
 
 

@@ -48,6 +48,7 @@ def test_the_download_holds_every_section_and_the_member_s_records(everything):
             "last_signed_in": account[0]["last_signed_in"],
             "active": True,
             "groups": [],
+            "warned_of_deletion_for_inactivity": None,
         }
     ]
     emails = {row["email"] for row in sections["email_addresses"]["records"]}
