@@ -1,5 +1,6 @@
 import unicodedata
 
+from allauth.core import ratelimit
 from django import forms
 
 # Characters that reorder the text around them, which can make a name on an
@@ -49,12 +50,17 @@ class ConfirmPasswordForm(forms.Form):
         error_messages={"required": "Enter your password."},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
+        self.user = request.user
 
     def clean_password(self):
         password = self.cleaned_data["password"]
+        # allauth's limit for asking a signed-in person their password again:
+        # an open session must not become a way to guess it (AUTH-02).
+        if not ratelimit.consume(self.request, action="reauthenticate", user=self.user):
+            raise forms.ValidationError("Too many tries. Wait a minute, then try again.")
         if not self.user.check_password(password):
             raise forms.ValidationError("The password is not right. Enter your current password.")
         return password

@@ -70,9 +70,7 @@ def your_data_download(request):
 
 
 def account_delete(request):
-    form = ConfirmPasswordForm(
-        request.POST if request.method == "POST" else None, user=request.user
-    )
+    form = ConfirmPasswordForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
         services.account_erase(user=request.user)
         logout(request)

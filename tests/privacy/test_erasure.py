@@ -132,6 +132,15 @@ def test_a_wrong_or_missing_password_changes_nothing(everything):
     assert OutgoingEmail.objects.filter(recipient=EMAIL).exists()
 
 
+def test_guessing_the_password_is_rate_limited(everything):
+    client = everything.clients[0]
+    for _ in range(10):
+        assert "not right" in delete_account(client, "guess").content.decode()
+    response = delete_account(client, PASSWORD)
+    assert "Too many tries" in response.content.decode()
+    assert User.objects.filter(pk=everything.member.pk).exists()
+
+
 def test_erasure_is_all_or_nothing(everything, monkeypatch):
     """A provider that fails half-way leaves everything as it was."""
     failing = privacy.Provider(
