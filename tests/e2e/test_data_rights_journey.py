@@ -6,11 +6,13 @@ import json
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
+from wagtail.models import ModelLogEntry
 
 from assessments.services import attempt_start, attempt_submit
 from tests.e2e.helpers import sign_in
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, with_mfa
 from tests.factories.assessments import make_question, make_quiz
 from tests.factories.branches import make_branch, make_member
 from tests.factories.courses import complete, make_course
@@ -125,3 +127,33 @@ def test_data_pages_work_without_javascript_at_320_pixels(visit, browser):
     assert re.fullmatch(re.escape(visit.base_url) + "/", page.url)
     expect(page.get_by_text("Your account and everything Knowhow held about you")).to_be_visible()
     context.close()
+
+
+def test_administrator_erases_a_member_who_asked_by_letter(visit):
+    rep = a_rep_with_a_history()
+    admin = UserFactory(display_name="Ada Admin", is_superuser=True, is_staff=True)
+    secret = with_mfa(admin)
+    page = visit.page
+    sign_in(visit, admin, secret)
+
+    visit.goto("/admin/data-requests/")
+    expect(page.get_by_role("heading", level=1, name="Data requests")).to_be_visible()
+
+    # No reason given: refused, nothing erased.
+    page.get_by_label("The member's email address").fill("rosa@example.org")
+    page.get_by_label("Erase their account and data (cannot be undone)").check()
+    submit(page, "Carry out the request")
+    expect(page.get_by_text("Give the reason for this request.")).to_be_visible()
+    visit.assert_accessible()
+    assert get_user_model().objects.filter(pk=rep.pk).exists()
+
+    page.get_by_label("Reason, for the audit log").fill("Letter of 3 May, identity checked")
+    submit(page, "Carry out the request")
+    expect(page.get_by_text("The account and its personal data have been erased.")).to_be_visible()
+    visit.assert_accessible()
+    assert not get_user_model().objects.filter(pk=rep.pk).exists()
+    entry = ModelLogEntry.objects.get(action="knowhow.account.erase")
+    assert (entry.user_id, entry.data) == (
+        admin.pk,
+        {"reason": "Letter of 3 May, identity checked"},
+    )
