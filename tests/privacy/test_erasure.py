@@ -3,6 +3,7 @@ at once, in one transaction, and a scan of the whole database finds nothing
 of them afterwards."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from wagtail.models import ModelLogEntry
@@ -38,6 +39,19 @@ def test_erasure_leaves_nothing_of_the_member_in_any_column(everything):
     assert response["Location"] == "/"
     assert find_anywhere(NEEDLES) == {}
     assert not User.objects.filter(pk=everything.member.pk).exists()
+
+
+def test_no_row_of_any_model_still_points_at_the_member(everything):
+    pk = everything.member.pk
+    delete_account(everything.clients[0])
+    linked = {}
+    for model in apps.get_models():
+        for field in model._meta.local_fields:
+            if field.is_relation and field.related_model is User:
+                count = model._default_manager.filter(**{field.attname: pk}).count()
+                if count:
+                    linked[f"{model._meta.label}.{field.name}"] = count
+    assert linked == {}
 
 
 def test_every_device_is_signed_out(everything):
