@@ -22,8 +22,10 @@ def account_erase(*, user, by=None, reason: str = "", source: str = "self") -> l
     ("self", or "retention" for the scheduled job).
 
     Returns the models whose rows were erased, in order."""
-    subject = privacy.subject_for(user)
     with transaction.atomic():
+        # Inside the transaction, so rows written meanwhile are not missed
+        # by the providers' lists of rows about the person.
+        subject = privacy.subject_for(user)
         done = privacy.erase(subject)
         # After the erasure, so the entry itself is not anonymised: it keeps
         # the fact, and the administrator's reason.

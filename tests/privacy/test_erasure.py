@@ -5,6 +5,7 @@ of them afterwards."""
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from wagtail.models import ModelLogEntry
 
@@ -61,8 +62,6 @@ def test_every_device_is_signed_out(everything):
     response = second.get("/accounts/data/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    from django.contrib.sessions.models import Session
-
     assert not any(
         s.get_decoded().get("_auth_user_id") == str(everything.member.pk)
         for s in Session.objects.all()
