@@ -6,3 +6,8 @@ class AssessmentsConfig(AppConfig):
 
     name = "assessments"
     verbose_name = "Assessments"
+
+    def ready(self):
+        from assessments import privacy
+
+        privacy.register()

@@ -341,8 +341,13 @@ ANSWER_GRACE = timedelta(seconds=30)
 
 class Attempt(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    # Null once the learner has erased their account: the attempt stays,
+    # anonymised, so item analysis still counts it (issue #16).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="quiz_attempts",
     )
     number = models.PositiveIntegerField()
     state = models.CharField(

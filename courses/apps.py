@@ -8,6 +8,7 @@ class CoursesConfig(AppConfig):
     verbose_name = "Courses"
 
     def ready(self):
-        from courses import page_cache
+        from courses import page_cache, privacy
 
         page_cache.connect()
+        privacy.register()

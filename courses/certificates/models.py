@@ -5,6 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# The revocation reason of a certificate whose holder erased their account.
+WITHDRAWN_BY_HOLDER = "withdrawn by holder"
+
 
 class CertificateStatus(models.TextChoices):
     VALID = "valid", "Valid"
@@ -66,6 +69,14 @@ class Certificate(models.Model):
     @property
     def is_expired(self):
         return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    @property
+    def is_withdrawn(self):
+        return (
+            self.status == CertificateStatus.REVOKED
+            and self.user_id is None
+            and self.revoked_reason == WITHDRAWN_BY_HOLDER
+        )
 
     @property
     def public_status(self):

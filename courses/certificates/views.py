@@ -107,6 +107,10 @@ def certificate_verify(request, code):
     # A row that no longer matches its signature proves nothing.
     verified = certificate is not None and signing.verify(certificate)
     state = certificate.public_status if verified else "unknown"
+    # An erased holder's certificate no longer carries the name its signature
+    # was made over; the page says it was withdrawn, and nothing more (issue #16).
+    if certificate is not None and certificate.is_withdrawn:
+        state = "withdrawn"
     response = render(
         request,
         "certificates/verify.html",

@@ -1,5 +1,6 @@
 import unicodedata
 
+from allauth.core import ratelimit
 from django import forms
 
 # Characters that reorder the text around them, which can make a name on an
@@ -35,3 +36,31 @@ class SignupForm(forms.Form):
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"]
         user.save(update_fields=["display_name"])
+
+
+class ConfirmPasswordForm(forms.Form):
+    """Deleting an account asks for the password again, so a session left
+    open on a shared computer cannot do it."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password."},
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = request.user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        # allauth's limit for asking a signed-in person their password again:
+        # an open session must not become a way to guess it (AUTH-02).
+        if not ratelimit.consume(self.request, action="reauthenticate", user=self.user):
+            raise forms.ValidationError("Too many tries. Wait a minute, then try again.")
+        if not self.user.check_password(password):
+            raise forms.ValidationError("The password is not right. Enter your current password.")
+        return password

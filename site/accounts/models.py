@@ -53,6 +53,10 @@ class User(AbstractUser):
         help_text="How Knowhow greets you. It can be a nickname.",
     )
 
+    # When the inactive-account warning was emailed (accounts.retention);
+    # signing in after it cancels the erasure it announced.
+    inactivity_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]

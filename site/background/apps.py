@@ -6,4 +6,6 @@ class BackgroundConfig(AppConfig):
     verbose_name = "Background work"
 
     def ready(self):
-        from background import checks  # noqa: F401 - registers the check
+        from background import checks, privacy  # noqa: F401 - checks registers the check
+
+        privacy.register()

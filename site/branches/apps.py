@@ -9,7 +9,10 @@ class BranchesConfig(AppConfig):
         from django.db.models import Exists, OuterRef
 
         from accounts.mfa import mfa_required_when
+        from branches import privacy
         from branches.models import BranchOfficer, RegionOfficer
+
+        privacy.register()
 
         # Officers see members' records, so they need MFA like staff (AUTH-04).
         mfa_required_when(Exists(BranchOfficer.objects.filter(user=OuterRef("pk"))))

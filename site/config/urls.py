@@ -39,6 +39,8 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Before allauth's: the member's own data and account deletion (issue #16).
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("dashboard/", branch_views.member_dashboard, name="dashboard"),
     path("branches/", include("branches.urls")),

@@ -299,7 +299,26 @@ PERIODIC_JOBS = {
         "call": "background.services.background_prune",
         "daily_at": "03:30",
     },
+    "retention": {
+        "call": "accounts.retention.retention_run",
+        "daily_at": "03:45",
+    },
 }
+
+# Retention (issue #16, docs/privacy.md): periods after which personal data
+# no longer needed is erased by the daily "retention" job.
+# Sign-ups whose email address was never verified are deleted after this many days.
+RETENTION_UNVERIFIED_SIGNUP_DAYS = env_int("RETENTION_UNVERIFIED_SIGNUP_DAYS", 30)
+# Ended sessions (the only sign-in records Knowhow keeps) are deleted after this many days.
+RETENTION_SIGN_IN_DAYS = env_int("RETENTION_SIGN_IN_DAYS", 30)
+# Audit log entries (who did what to which record) are deleted after this many
+# days: two years covers an officer's term and a complaint raised late.
+RETENTION_AUDIT_LOG_DAYS = env_int("RETENTION_AUDIT_LOG_DAYS", 730)
+# Accounts nobody has signed in to for this many days are erased; 0, the
+# default, never erases. The owner is emailed RETENTION_INACTIVE_WARNING_DAYS
+# before, and signing in keeps the account.
+RETENTION_INACTIVE_ACCOUNT_DAYS = env_int("RETENTION_INACTIVE_ACCOUNT_DAYS", 0)
+RETENTION_INACTIVE_WARNING_DAYS = env_int("RETENTION_INACTIVE_WARNING_DAYS", 30)
 
 # Internationalisation
 LANGUAGE_CODE = "en-gb"
