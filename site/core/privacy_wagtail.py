@@ -54,9 +54,13 @@ def _audit_export(subject):
             by = "Knowhow"
         else:
             by = entry.user_display_name
+        # get_formatter, not get_action_label: only the former loads the
+        # registered actions first (in a fresh process nothing else may have),
+        # and it copes with an action no longer registered.
+        formatter = registry.get_formatter(entry)
         yield {
             "when": entry.timestamp,
-            "action": registry.get_action_label(entry.action),
+            "action": formatter.label if formatter else entry.action,
             "by": by,
             "about": entry.label,
             "details": entry.data,

@@ -108,6 +108,46 @@ def test_the_page_shows_the_same_data_escaped(everything):
     )
 
 
+def test_the_page_works_in_a_fresh_process_and_with_a_retired_audit_action(client, monkeypatch):
+    """Found trying `make run` as a newcomer: in a process that had not yet
+    loaded Wagtail's registered audit actions, the page was a 500. An entry
+    whose action is no longer registered shows its code."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from wagtail.log_actions import registry
+    from wagtail.models import ModelLogEntry
+
+    member = UserFactory()
+    branch = make_branch()
+    branch_services.membership_join(branch=branch, user=member, shares_progress=True)
+    # Written before an upgrade that retired the action: no validation now.
+    # (bulk_create skips the check in save() that the action is registered.)
+    ModelLogEntry.objects.bulk_create(
+        [
+            ModelLogEntry(
+                content_type=ContentType.objects.get_for_model(branch),
+                object_id=str(branch.pk),
+                label=branch.name,
+                action="knowhow.retired.action",
+                user=member,
+                timestamp=timezone.now(),
+            )
+        ]
+    )
+    monkeypatch.setattr(registry, "formatters", {})
+    monkeypatch.setattr(registry, "choices", [])
+    monkeypatch.setattr(registry, "has_scanned_for_actions", False)
+    client.force_login(member)
+    response = client.get("/accounts/data/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Join branch" in html
+    assert "knowhow.retired.action" in html
+    _, data = download(client)
+    actions = [record["action"] for record in data["sections"]["audit_log"]["records"]]
+    assert "Join branch" in actions
+
+
 def test_typed_text_is_escaped_on_the_page(client):
     member = UserFactory()
     quiz = make_quiz([make_question("short_text")])
