@@ -256,10 +256,42 @@ class Section:
     records: Iterable[dict]
 
 
+# The order a member reads their data in: who they are, what they learned,
+# their branches, what was sent to them and done about them, then what they
+# did in the editor. Sections not named here follow, in erasure order.
+READING_ORDER = [
+    "account",
+    "email_addresses",
+    "authenticators",
+    "sessions",
+    "enrolments",
+    "lesson_completions",
+    "quiz_attempts",
+    "certificates",
+    "branch_memberships",
+    "consent_history",
+    "recommendations",
+    "reminders",
+    "branch_officer_roles",
+    "region_officer_roles",
+    "notices",
+    "emails",
+    "email_deliveries",
+    "audit_log",
+]
+
+
+def _reading_position(provider: Provider) -> int:
+    try:
+        return READING_ORDER.index(provider.section)
+    except ValueError:
+        return len(READING_ORDER)
+
+
 def export_sections(subject: Subject) -> Iterable[Section]:
     """Each provider's rows, lazily: a section's query runs when its records
     are read, so a streamed download holds one section at a time."""
-    for provider in providers():
+    for provider in sorted(providers(), key=_reading_position):
         yield Section(
             key=provider.section,
             title=provider.title,
