@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e lint migrations-check format audit migrate clean bench bench-peer bench-faults
+.PHONY: run test test-e2e lint migrations-check format audit migrate clean bench bench-peer bench-faults bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,3 +81,9 @@ bench-peer: $(VENV)/.installed-dev
 # records the figures in BENCHMARKS.md.
 bench-faults: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.faults $(BENCH_FAULTS_ARGS)
+
+# The learner journey under load (issue #18 item 6): locust (installed into .venv-load) runs 50
+# reps against one gunicorn node on a throwaway PostgreSQL and Redis for a minute: per-step
+# p50/p95/p99, throughput and reps per core. BENCH_LOAD_ARGS=--write records it in BENCHMARKS.md.
+bench-load: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)

@@ -1,7 +1,9 @@
 """The benchmark suite (issue #8); `python -m bench` runs it (bench/__main__.py)."""
 
+import hashlib
 import os
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -30,3 +32,23 @@ def redis_answers():
             return sock.recv(16).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def side_venv(venv: Path, requirements: Path) -> Path:
+    """A virtualenv of a benchmark's own (the peer project, the load
+    generator), kept apart from Knowhow's: its Python, with `requirements`
+    installed again whenever the file changes."""
+    python = venv / "bin" / "python"
+    stamp = venv / ".installed"
+    wanted = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return python
+    if not python.exists():
+        print(f"Making {venv.name}…")
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)  # noqa: S603
+    print(f"Installing {requirements.relative_to(ROOT)} into {venv.name}…")
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [str(python), "-m", "pip", "install", "--quiet", "-r", str(requirements)], check=True
+    )
+    stamp.write_text(wanted)
+    return python

@@ -38,11 +38,13 @@ only while PostgreSQL is restarting.
 
 import argparse
 import collections
+import contextlib
 import datetime
 import os
 import platform
 import re
 import secrets
+import shutil
 import sys
 import tempfile
 import threading
@@ -314,7 +316,7 @@ def backlog_sent_within(fault):
 # --- Setting up -----------------------------------------------------------------
 
 
-def seed(courses, reps):
+def seed(courses, reps, *, lessons_per_course=LESSONS, prefix="faults"):
     """Courses (the last lesson of each with a one-question quiz) and verified reps."""
     from bench.content import add_course, lessons_of
     from courses.models import LessonPage
@@ -325,7 +327,10 @@ def seed(courses, reps):
     made = []
     for n in range(courses):
         course = add_course(
-            slug=f"faults-{n:02d}", title=f"Fault suite course {n:02d}", modules=1, lessons=LESSONS
+            slug=f"{prefix}-{n:02d}",
+            title=f"Bench course {prefix} {n:02d}",
+            modules=1,
+            lessons=lessons_per_course,
         )
         lessons = lessons_of(course)
         quiz = make_quiz([question], title=f"Quiz {n:02d}", pass_mark=100)
@@ -338,13 +343,13 @@ def seed(courses, reps):
                     {
                         "id": lesson.pk,
                         "url": lesson.url,
-                        "quiz": quiz.pk if i == LESSONS - 1 else None,
+                        "quiz": quiz.pk if i == lessons_per_course - 1 else None,
                     }
                     for i, lesson in enumerate(lessons)
                 ],
             }
         )
-    users = [UserFactory(email=f"fault-rep-{n:03d}@example.org") for n in range(reps)]
+    users = [UserFactory(email=f"{prefix}-rep-{n:03d}@example.org") for n in range(reps)]
     return made, [user.email for user in users]
 
 
@@ -365,6 +370,57 @@ def run_command(env, *args):
     subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True
     )
+
+
+@dataclass
+class Stack:
+    postgres: ThrowawayPostgres
+    redis: RedisServer
+    smtp: SMTPServer
+    env: dict
+    courses: list
+    emails: list
+    postgres_version: str
+
+
+@contextlib.contextmanager
+def throwaway_stack(*, courses, reps, lessons_per_course=LESSONS, prefix="faults"):
+    """A PostgreSQL cluster, a redis-server and an SMTP server of our own on
+    loopback, a migrated database with `courses` courses and `reps` reps in
+    it, and the environment a node or worker needs (bench.settings_faults);
+    all thrown away afterwards. This process is set up to talk to the
+    database too, with the same settings."""
+    postgres = ThrowawayPostgres().init().start()
+    redis = RedisServer().start()
+    smtp = SMTPServer().start()
+    static_root = tempfile.mkdtemp(prefix="knowhow-bench-static-")
+    try:
+        env = node_env(
+            database_url=postgres.create_database("knowhow"),
+            redis_url=redis.url,
+            secret_key=secrets.token_urlsafe(50),
+            signing_key=secrets.token_urlsafe(32),
+            static_root=static_root,
+            DJANGO_SETTINGS_MODULE="bench.settings_faults",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp.port),
+            EMAIL_USE_TLS="false",
+        )
+        print("Migrating the throwaway database ...", flush=True)
+        run_command(env, "migrate", "--no-input", "-v0")
+        setup_in_process(env)
+        from django.db import connection
+
+        made, emails = seed(courses, reps, lessons_per_course=lessons_per_course, prefix=prefix)
+        number = connection.cursor().connection.info.server_version
+        connection.close()
+        collectstatic(env)
+        yield Stack(postgres, redis, smtp, env, made, emails, f"{number // 10000}.{number % 10000}")
+    finally:
+        smtp.stop()
+        redis.stop()
+        postgres.destroy()
+        shutil.rmtree(static_root, ignore_errors=True)
 
 
 # --- Checking -----------------------------------------------------------------
@@ -579,36 +635,18 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not ThrowawayPostgres.available():
         parser.error("needs PostgreSQL's server programs (initdb, pg_ctl)")
+    with throwaway_stack(courses=args.courses, reps=args.reps) as stack:
+        return run(args, stack)
 
-    postgres = ThrowawayPostgres().init().start()
-    redis = RedisServer().start()
-    smtp = SMTPServer().start()
+
+def run(args, stack):
+    from tests.factories import PASSWORD
+
+    postgres, redis, smtp, env = stack.postgres, stack.redis, stack.smtp, stack.env
+    courses, emails = stack.courses, stack.emails
     nodes, workers = [], []
     stop = threading.Event()
-    static_root = tempfile.mkdtemp(prefix="knowhow-faults-static-")
     try:
-        env = node_env(
-            database_url=postgres.create_database("knowhow"),
-            redis_url=redis.url,
-            secret_key=secrets.token_urlsafe(50),
-            signing_key=secrets.token_urlsafe(32),
-            static_root=static_root,
-            DJANGO_SETTINGS_MODULE="bench.settings_faults",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(smtp.port),
-            EMAIL_USE_TLS="false",
-        )
-        print("Migrating the throwaway database ...", flush=True)
-        run_command(env, "migrate", "--no-input", "-v0")
-        setup_in_process(env)
-        from django.db import connection
-
-        from tests.factories import PASSWORD
-
-        courses, emails = seed(args.courses, args.reps)
-        version_text = connection.cursor().connection.info.server_version
-        connection.close()
-        collectstatic(env)
         for name in "AB":
             nodes.append(GunicornNode(env, workers=args.gunicorn_workers, name=name).start())
             workers.append(WorkerProcess(env, name=f"worker-{name}").start())
@@ -638,7 +676,7 @@ def main(argv=None):
                 ("SMTP blocked", "while SMTP was blocked"),
             ]
         }
-        args.postgres_version = f"{version_text // 10000}.{version_text % 10000}"
+        args.postgres_version = stack.postgres_version
         timeline = [
             (
                 8,
@@ -705,9 +743,6 @@ def main(argv=None):
         stop.set()
         for process in workers + nodes:
             process.stop()
-        smtp.stop()
-        redis.stop()
-        postgres.destroy()
 
 
 if __name__ == "__main__":

@@ -11,17 +11,15 @@
   file in the temporary directory.
 """
 
-import hashlib
 import json
 import os
 import secrets
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench import ROOT
+from bench import ROOT, side_venv
 
 HERE = Path(__file__).resolve().parent
 VENV = ROOT / ".venv-peer"
@@ -31,20 +29,7 @@ PROJECT = HERE / "project"
 
 def venv_python():
     """The peer virtualenv's Python, installing the pinned requirements when they changed."""
-    python = VENV / "bin" / "python"
-    stamp = VENV / ".installed"
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
-        return python
-    if not python.exists():
-        print(f"Making {VENV.name} for wagtail-lms…")
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)  # noqa: S603
-    print(f"Installing {REQUIREMENTS.relative_to(ROOT)} into {VENV.name}…")
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [str(python), "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS)], check=True
-    )
-    stamp.write_text(wanted)
-    return python
+    return side_venv(VENV, REQUIREMENTS)
 
 
 def database_url(knowhow_url, tmp):
