@@ -51,3 +51,10 @@ def refuse_to_bulk_delete_pages_with_learner_records(request, action_type, objec
             messages.error(request, BLOCKED.format(title=page.get_admin_display_title()))
         return redirect("wagtailadmin_explore", blocked[0].get_parent().pk)
     return None
+
+
+@hooks.register("register_admin_viewset")
+def register_course_runs_admin():
+    from courses.runs.admin_views import CourseRunViewSet
+
+    return CourseRunViewSet("course_runs")

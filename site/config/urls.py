@@ -43,6 +43,7 @@ urlpatterns = [
     path("dashboard/", branch_views.member_dashboard, name="dashboard"),
     path("branches/", include("branches.urls")),
     path("search/", search, name="search"),
+    path("runs/", include("courses.runs.urls")),
     path("", include("courses.certificates.urls")),
 ]
 

@@ -1,0 +1,113 @@
+"""Tutor-led runs of a course: dated sessions, online or at a venue (issue #17).
+
+courses/models.py imports these models, so they keep the courses app label.
+A run is edited in the Wagtail admin (courses/runs/admin_views.py) with its
+sessions inline; the rules that span the run and its sessions (closing date
+before the first session, a link for online sessions, a venue for day
+schools) are checked by the admin form, which sees both.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
+
+
+class RunKind(models.TextChoices):
+    ONLINE = "online", "Online cohort"
+    DAY_SCHOOL = "day_school", "Day school"
+
+
+class RunStatus(models.TextChoices):
+    DRAFT = "draft", "Draft: not shown to reps"
+    OPEN = "open", "Published"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CourseRun(ClusterableModel):
+    course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="runs")
+    title = models.CharField(
+        max_length=150,
+        help_text="How reps will recognise this run, for example “Leeds day school, March”.",
+    )
+    kind = models.CharField(max_length=20, choices=RunKind.choices)
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="runs_tutored",
+        # Tutors confirm places and keep the register, so they are educators.
+        limit_choices_to=Q(groups__name="Educators"),
+        help_text="An educator's account. The tutor confirms places and keeps the register.",
+    )
+    places = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    applications_close_at = models.DateTimeField(
+        help_text="After this, reps can no longer apply. It must be before the first session."
+    )
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.DRAFT)
+    union_contact = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who an employer can contact about the course, for the time-off letter: "
+        "a name and an email address or phone number.",
+    )
+
+    class Meta:
+        app_label = "courses"
+        ordering = ["applications_close_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="run_has_a_place"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_online(self):
+        return self.kind == RunKind.ONLINE
+
+
+class RunSession(Orderable, ClusterableModel):
+    run = ParentalKey(CourseRun, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    online_url = models.URLField(
+        "online meeting link",
+        blank=True,
+        max_length=500,
+        help_text="For online sessions. Only people with a confirmed place see it.",
+    )
+    venue = models.TextField(
+        blank=True, max_length=500, help_text="For day schools: the address of the venue."
+    )
+    required_lessons = ParentalManyToManyField(
+        "courses.LessonPage",
+        blank=True,
+        related_name="run_sessions",
+        help_text="Knowhow lessons members must finish before this session.",
+    )
+
+    class Meta(Orderable.Meta):
+        app_label = "courses"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.run} session {self.sort_order + 1 if self.sort_order is not None else ''}"
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "A session must end after it starts."})
+
+    @property
+    def hours(self):
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
