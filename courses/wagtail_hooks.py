@@ -58,3 +58,17 @@ def register_course_runs_admin():
     from courses.runs.admin_views import CourseRunViewSet
 
     return CourseRunViewSet("course_runs")
+
+
+@hooks.register("register_log_actions")
+def register_course_run_actions(actions):
+    for action, label, message in [
+        ("knowhow.run.apply", "Apply for a run", "Applied for a place on a course run"),
+        ("knowhow.run.approve", "Approve application", "Branch approved a run application"),
+        ("knowhow.run.decline", "Decline application", "Branch declined a run application"),
+        ("knowhow.run.confirm", "Confirm place", "Tutor confirmed a place on a run"),
+        ("knowhow.run.wait", "Waiting list", "Run full: put on the waiting list"),
+        ("knowhow.run.promote", "Place from waiting list", "Given a place freed on a run"),
+        ("knowhow.run.withdraw", "Withdraw application", "Withdrew a run application"),
+    ]:
+        actions.register_action(action, label, message)

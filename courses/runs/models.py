@@ -111,3 +111,72 @@ class RunSession(Orderable, ClusterableModel):
     @property
     def hours(self):
         return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+class ApplicationStatus(models.TextChoices):
+    APPLIED = "applied", "Waiting for your branch"
+    BRANCH_APPROVED = "branch_approved", "Approved by your branch"
+    CONFIRMED = "confirmed", "Place confirmed"
+    WAITING = "waiting", "On the waiting list"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# An application in one of these still holds, or may yet hold, a place.
+ACTIVE_STATUSES = (
+    ApplicationStatus.APPLIED,
+    ApplicationStatus.BRANCH_APPROVED,
+    ApplicationStatus.CONFIRMED,
+    ApplicationStatus.WAITING,
+)
+
+
+class RunApplication(models.Model):
+    """A rep's application for a place on a run, through one of their branches.
+
+    The status moves only through the services (courses.runs.services for the
+    run's side, branches.applications for the branch's side), each move under
+    a row lock and on the audit log; docs/decisions.md ADR 0060 says why the
+    model lives here and the branch's views in branches.
+    """
+
+    run = models.ForeignKey(CourseRun, on_delete=models.PROTECT, related_name="applications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="run_applications"
+    )
+    # The branch whose officers decide. A string reference: courses never
+    # imports branches (the layer above); branches reads these rows.
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.CASCADE, related_name="run_applications"
+    )
+    note = models.TextField(blank=True, max_length=1000)
+    status = models.CharField(
+        max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.APPLIED
+    )
+    reason = models.TextField(
+        blank=True, max_length=1000, help_text="Why it was declined, for the rep."
+    )
+    applied_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The waiting list is served in this order.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "courses"
+        ordering = ["applied_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "user"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="one_open_application_per_run",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "status"]),
+            models.Index(fields=["run", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user} for {self.run}"

@@ -1,21 +1,35 @@
-"""Calendar files for published course runs (issue #17).
+"""Pages for course runs (issue #17): a run as a rep sees it, its calendar
+files, withdrawing, and the tutor's page for confirming places.
 
-Signed-in people only: online meeting links are for people with a place,
-and the rest of the file says no more than the course page does.
+Applying goes through a branch, so that view is in branches.views. Every
+view here starts from a selector that checks the viewer (404 otherwise).
 """
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from courses.runs import calendar, selectors
+from courses.runs import calendar, selectors, services
+
+
+def _private(response):
+    # Run pages name people or their plans: never kept by a browser or proxy.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _ics(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return _private(response)
+
+
+@require_safe
+def run(request, run_id):
+    context = selectors.run_page(run_id=run_id, user=request.user)
+    return _private(render(request, "runs/run.html", context))
 
 
 @require_safe
@@ -40,3 +54,39 @@ def session_ics(request, run_id, session_id):
         run=run, sessions=[session], with_link=selectors.may_see_link(run=run, user=request.user)
     )
     return _ics(content, f"course-run-{run.pk}-session-{session.pk}.ics")
+
+
+@require_POST
+def withdraw(request, application_id):
+    application = selectors.application_of_user(application_id=application_id, user=request.user)
+    try:
+        services.application_withdraw(application=application, by=request.user)
+    except services.ApplicationRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"You have withdrawn from “{application.run.title}”.")
+    return redirect("runs:run", run_id=application.run_id)
+
+
+@require_safe
+def manage(request, run_id):
+    context = selectors.run_for_manager(run_id=run_id, user=request.user)
+    return _private(render(request, "runs/manage.html", context))
+
+
+@require_POST
+def confirm(request, application_id):
+    application = selectors.application_for_manager(
+        application_id=application_id, user=request.user
+    )
+    try:
+        application = services.application_confirm(application=application, by=request.user)
+    except services.ApplicationRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        name = application.user.display_name or "The member"
+        if application.status == "confirmed":
+            messages.success(request, f"{name}'s place is confirmed.")
+        else:
+            messages.info(request, f"The run is full: {name} is on the waiting list.")
+    return redirect("runs:manage", run_id=application.run_id)

@@ -38,6 +38,7 @@ from branches.models import (
 )
 from courses.models import Certificate, CertificateStatus, CoursePage, Enrolment, LessonCompletion
 from courses.models import Level as CourseLevel
+from courses.runs.models import ApplicationStatus, RunApplication
 from courses.selectors import progress_by_course
 
 MEMBERS_PER_PAGE = 25
@@ -347,6 +348,7 @@ def branch_dashboard(*, slug, user, params) -> dict:
         "headcount": headcount,
         "course_bars": _course_completion(branch, headcount),
         "months": _progress_over_time(branch),
+        "applications": branch_applications(branch=branch),
     }
 
 
@@ -484,3 +486,50 @@ def region_summary(*, region, user) -> list[BranchFigures]:
         )
         for branch in branches.order_by("name")
     ]
+
+
+# Course run applications (issue #17) ----------------------------------------
+
+
+def _branch_applications(branch):
+    """Applications made through `branch` by people who are still its members:
+    someone who leaves the branch drops out of its officers' view at once."""
+    members = Membership.objects.filter(branch=branch).values("user_id")
+    return RunApplication.objects.filter(branch=branch, user_id__in=members).select_related(
+        "run__course", "user"
+    )
+
+
+def branch_applications(*, branch: Branch) -> dict:
+    """What the branch dashboard shows about course runs, in two queries:
+    applications awaiting a decision, and who is booked or waiting on what.
+    Callers have checked the officer with branch_for_officer."""
+    awaiting = list(
+        _branch_applications(branch)
+        .filter(status=ApplicationStatus.APPLIED)
+        .order_by("applied_at", "pk")[:100]
+    )
+    booked = list(
+        _branch_applications(branch)
+        .filter(
+            status__in=[
+                ApplicationStatus.BRANCH_APPROVED,
+                ApplicationStatus.CONFIRMED,
+                ApplicationStatus.WAITING,
+            ],
+            run__sessions__ends_at__gt=timezone.now(),
+        )
+        .distinct()
+        .order_by("run__applications_close_at", "run_id", "user__display_name", "pk")[:200]
+    )
+    return {"awaiting": awaiting, "booked": booked}
+
+
+def application_for_officer(*, slug, application_id, user) -> tuple[Branch, RunApplication]:
+    """An application made through the branch, for one of its officers now;
+    a 404 for anyone else, and for another branch's applications (AC-02)."""
+    branch = branch_for_officer(slug=slug, user=user)
+    application = _branch_applications(branch).filter(pk=application_id).first()
+    if application is None:
+        raise Http404
+    return branch, application
