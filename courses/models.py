@@ -370,4 +370,9 @@ class LessonCompletion(models.Model):
 from courses.catalogue_records import CatalogueRecord  # noqa: E402, F401
 
 # Tutor-led runs of courses (courses/runs/, issue #17).
-from courses.runs.models import CourseRun, RunApplication, RunSession  # noqa: E402, F401
+from courses.runs.models import (  # noqa: E402, F401
+    CourseRun,
+    RunApplication,
+    RunAttendance,
+    RunSession,
+)

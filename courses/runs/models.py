@@ -162,6 +162,9 @@ class RunApplication(models.Model):
     # The waiting list is served in this order.
     waiting_since = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Stamped when a confirmed rep has attended every session and finished
+    # the lessons the sessions need (courses.runs.services.run_completion_check).
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         app_label = "courses"
@@ -180,3 +183,27 @@ class RunApplication(models.Model):
 
     def __str__(self):
         return f"{self.user} for {self.run}"
+
+
+class RunAttendance(models.Model):
+    """Whether a rep with a confirmed place attended a session, as the tutor
+    recorded it. One row per session and person; the tutor may correct it."""
+
+    session = models.ForeignKey(RunSession, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="run_attendance"
+    )
+    present = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        app_label = "courses"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="one_attendance_per_session")
+        ]
+
+    def __str__(self):
+        return f"{self.user} {'attended' if self.present else 'missed'} {self.session}"

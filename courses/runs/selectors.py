@@ -185,3 +185,28 @@ def application_for_manager(*, application_id: int, user) -> RunApplication:
     if application is None or not may_manage(run=application.run, user=user):
         raise Http404
     return application
+
+
+def session_register(*, run_id: int, session_id: int, user) -> dict:
+    """One session's register for the run's tutor or an educator; else 404."""
+    run = CourseRun.objects.filter(pk=run_id).select_related("course").first()
+    if run is None or not may_manage(run=run, user=user):
+        raise Http404
+    session = run.sessions.filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    places = list(
+        run.applications.filter(status=ApplicationStatus.CONFIRMED)
+        .select_related("user")
+        .order_by("user__display_name", "pk")
+    )
+    present = set(session.attendance.filter(present=True).values_list("user_id", flat=True))
+    recorded = session.attendance.exists()
+    return {
+        "run": run,
+        "session": session,
+        "places": places,
+        "present_ids": {a.pk for a in places if a.user_id in present},
+        "recorded": recorded,
+        "started": session.starts_at <= timezone.now(),
+    }

@@ -1,5 +1,5 @@
 """Writes for course runs: the run's side of an application (confirm a place,
-withdraw, the waiting list) and, later, attendance (issue #17).
+withdraw, the waiting list), attendance and completing a run (issue #17).
 
 Every change of an application's status goes through `transition`, which
 checks the move is allowed from the status the row has *now* (read under a
@@ -19,7 +19,15 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from courses.runs.models import ApplicationStatus, CourseRun, RunApplication
+from courses.certificates.services import certificate_issue
+from courses.models import Enrolment, LessonCompletion
+from courses.runs.models import (
+    ApplicationStatus,
+    CourseRun,
+    RunApplication,
+    RunAttendance,
+    RunSession,
+)
 from courses.runs.permissions import may_manage
 
 S = ApplicationStatus
@@ -188,3 +196,123 @@ def application_withdraw(*, application: RunApplication, by) -> RunApplication:
             )
             fill_freed_places(run=run, by=None, now=now)
     return application
+
+
+# Attendance and completion -----------------------------------------------------------
+
+
+def attendance_record(*, session: RunSession, present_ids: set[int], by) -> list[RunApplication]:
+    """The tutor's register for one session: everyone with a confirmed place
+    is marked present (their application's id is in `present_ids`) or
+    absent. Returns the applications whose run this completed.
+
+    A session is registered once it has started; marking it again corrects it.
+    """
+    now = timezone.now()
+    run = session.run
+    if not may_manage(run=run, user=by):
+        raise ApplicationRefused("Only the run's tutor or an educator can keep the register.")
+    if session.starts_at > now:
+        raise ApplicationRefused("You can record attendance once the session has started.")
+    completed = []
+    with transaction.atomic():
+        lock_run(run)
+        places = list(
+            RunApplication.objects.select_for_update()
+            .filter(run=run, status=S.CONFIRMED)
+            .select_related("user", "run__course")
+        )
+        unknown = set(present_ids) - {a.pk for a in places}
+        if unknown:
+            raise ApplicationRefused("Mark only people with a confirmed place on this run.")
+        existing = {row.user_id: row for row in RunAttendance.objects.filter(session=session)}
+        for application in places:
+            present = application.pk in present_ids
+            row = existing.get(application.user_id)
+            if row is None:
+                RunAttendance.objects.create(
+                    session=session,
+                    user=application.user,
+                    present=present,
+                    recorded_by=by,
+                    recorded_at=now,
+                )
+            elif row.present != present:
+                row.present, row.recorded_by, row.recorded_at = present, by, now
+                row.save(update_fields=["present", "recorded_by", "recorded_at"])
+        log(
+            instance=run,
+            action="knowhow.run.attendance",
+            user=by,
+            data={"session": session.pk, "present": len(present_ids), "places": len(places)},
+        )
+        for application in places:
+            if application.pk in present_ids and run_completion_check(application=application):
+                completed.append(application)
+    return completed
+
+
+def _required_lesson_ids(run) -> set[int]:
+    return set(
+        RunSession.required_lessons.through.objects.filter(runsession__run=run).values_list(
+            "lessonpage_id", flat=True
+        )
+    )
+
+
+def run_completion_check(*, application: RunApplication) -> bool:
+    """Complete the run for a confirmed rep who attended every session and
+    finished every lesson the sessions need (a lesson with a quiz is
+    finished by passing it), and issue the course certificate through the
+    certificate service. True the first time it completes; idempotent."""
+    with transaction.atomic():
+        application = lock_application(application)
+        if application.status != S.CONFIRMED or application.completed_at is not None:
+            return False
+        run = application.run
+        sessions = set(run.sessions.values_list("pk", flat=True))
+        attended = set(
+            RunAttendance.objects.filter(
+                session__run=run, user=application.user, present=True
+            ).values_list("session_id", flat=True)
+        )
+        if not sessions or attended != sessions:
+            return False
+        required = _required_lesson_ids(run)
+        done = set(
+            LessonCompletion.objects.filter(
+                user=application.user, lesson_id__in=required
+            ).values_list("lesson_id", flat=True)
+        )
+        if done != required:
+            return False
+        now = timezone.now()
+        application.completed_at = now
+        application.save(update_fields=["completed_at"])
+        log(
+            instance=application,
+            action="knowhow.run.complete",
+            user=application.user,
+            data={"run": run.pk},
+        )
+        enrolment, _ = Enrolment.objects.get_or_create(user=application.user, course=run.course)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.completed_at is None:
+            enrolment.completed_at = now
+            enrolment.save(update_fields=["completed_at"])
+        # The course certificate, as if the course were finished online (CERT-01:
+        # issued with the completion, once).
+        certificate_issue(enrolment=enrolment)
+    return True
+
+
+def run_completions_for(*, user, course) -> int:
+    """After a lesson is completed: complete any run of `course` the rep
+    has attended in full and was waiting only on lessons. One query when
+    there is none (the usual case)."""
+    pending = list(
+        RunApplication.objects.filter(
+            user=user, run__course=course, status=S.CONFIRMED, completed_at__isnull=True
+        )
+    )
+    return sum(run_completion_check(application=application) for application in pending)

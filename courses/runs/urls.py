@@ -15,6 +15,11 @@ urlpatterns = [
         name="session_ics",
     ),
     path("<int:run_id>/manage/", views.manage, name="manage"),
+    path(
+        "<int:run_id>/sessions/<int:session_id>/register/",
+        views.register,
+        name="register",
+    ),
     path("applications/<int:application_id>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<int:application_id>/confirm/", views.confirm, name="confirm"),
 ]

@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from courses.runs import calendar, selectors, services
+from courses.runs.forms import RegisterForm
 
 
 def _private(response):
@@ -90,3 +91,26 @@ def confirm(request, application_id):
         else:
             messages.info(request, f"The run is full: {name} is on the waiting list.")
     return redirect("runs:manage", run_id=application.run_id)
+
+
+def register(request, run_id, session_id):
+    """The tutor marks who attended a session."""
+    context = selectors.session_register(run_id=run_id, session_id=session_id, user=request.user)
+    posted = request.POST if request.method == "POST" else None
+    form = RegisterForm(
+        posted, places=context["places"], initial={"present": list(context["present_ids"])}
+    )
+    if posted is not None and form.is_valid():
+        try:
+            completed = services.attendance_record(
+                session=context["session"],
+                present_ids=set(form.cleaned_data["present"]),
+                by=request.user,
+            )
+        except services.ApplicationRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            note = f" {len(completed)} completed the run." if completed else ""
+            messages.success(request, "The register is saved." + note)
+            return redirect("runs:manage", run_id=run_id)
+    return _private(render(request, "runs/register.html", {**context, "form": form}))
