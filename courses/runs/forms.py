@@ -19,3 +19,13 @@ class RegisterForm(forms.Form):
         self.fields["present"].choices = [
             (a.pk, a.user.display_name or a.user.email) for a in places
         ]
+
+
+class RoleForm(forms.Form):
+    """Which right the time-off letter relies on (a GET form: it changes nothing)."""
+
+    role = forms.ChoiceField(label="What is your union role?", widget=forms.RadioSelect)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = choices

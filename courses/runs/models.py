@@ -165,6 +165,10 @@ class RunApplication(models.Model):
     # Stamped when a confirmed rep has attended every session and finished
     # the lessons the sessions need (courses.runs.services.run_completion_check).
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Printed on the time-off letter and the certificate of attendance, and
+    # checked at /runs/verify/<code>/: 128 random bits, unrelated to the
+    # person (as CERT-02), given when the place is confirmed.
+    evidence_code = models.CharField(max_length=32, unique=True, null=True, blank=True)
 
     class Meta:
         app_label = "courses"

@@ -170,7 +170,7 @@ def application_of_user(*, application_id: int, user) -> RunApplication:
     """The rep's own application; anyone else's is a 404."""
     application = (
         RunApplication.objects.filter(pk=application_id, user=user)
-        .select_related("run__course")
+        .select_related("run__course", "run__tutor", "branch", "user")
         .first()
     )
     if application is None:
@@ -210,3 +210,8 @@ def session_register(*, run_id: int, session_id: int, user) -> dict:
         "recorded": recorded,
         "started": session.starts_at <= timezone.now(),
     }
+
+
+def application_by_code(*, code: str) -> RunApplication | None:
+    """For the public check of a letter or certificate of attendance."""
+    return RunApplication.objects.filter(evidence_code=code).select_related("run__course").first()

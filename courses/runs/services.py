@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from courses.certificates.services import certificate_issue
+from courses.certificates.services import certificate_issue, new_code
 from courses.models import Enrolment, LessonCompletion
 from courses.runs.models import (
     ApplicationStatus,
@@ -115,7 +115,12 @@ def application_confirm(*, application: RunApplication, by) -> RunApplication:
         application = lock_application(application)
         if _confirmed(run) < run.places:
             application = transition(
-                application=application, to=S.CONFIRMED, move="confirm", by=by, confirmed_at=now
+                application=application,
+                to=S.CONFIRMED,
+                move="confirm",
+                by=by,
+                confirmed_at=now,
+                evidence_code=application.evidence_code or new_code(),
             )
             _email_confirmed(application)
         else:
@@ -167,7 +172,12 @@ def fill_freed_places(*, run: CourseRun, by, now=None) -> list[RunApplication]:
     for application in waiting:
         promoted.append(
             transition(
-                application=application, to=S.CONFIRMED, move="promote", by=by, confirmed_at=now
+                application=application,
+                to=S.CONFIRMED,
+                move="promote",
+                by=by,
+                confirmed_at=now,
+                evidence_code=application.evidence_code or new_code(),
             )
         )
         _email_confirmed(application)

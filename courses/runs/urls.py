@@ -22,4 +22,31 @@ urlpatterns = [
     ),
     path("applications/<int:application_id>/withdraw/", views.withdraw, name="withdraw"),
     path("applications/<int:application_id>/confirm/", views.confirm, name="confirm"),
+    path("applications/<int:application_id>/evidence/", views.evidence_pack, name="evidence"),
+    path(
+        "applications/<int:application_id>/time-off-letter.pdf",
+        views.letter_download,
+        {"kind": "pdf"},
+        name="letter_pdf",
+    ),
+    path(
+        "applications/<int:application_id>/time-off-letter.txt",
+        views.letter_download,
+        {"kind": "txt"},
+        name="letter_txt",
+    ),
+    path(
+        "applications/<int:application_id>/attendance.pdf",
+        views.attendance_download,
+        {"kind": "pdf"},
+        name="attendance_pdf",
+    ),
+    path(
+        "applications/<int:application_id>/attendance.txt",
+        views.attendance_download,
+        {"kind": "txt"},
+        name="attendance_txt",
+    ),
+    # Printed on letters and certificates of attendance: never change it.
+    path("verify/<str:code>/", views.verify, name="verify"),
 ]
