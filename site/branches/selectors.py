@@ -38,7 +38,7 @@ from branches.models import (
 )
 from courses.models import Certificate, CertificateStatus, CoursePage, Enrolment, LessonCompletion
 from courses.models import Level as CourseLevel
-from courses.runs.models import ApplicationStatus, RunApplication
+from courses.runs.models import ApplicationStatus, RunApplication, RunAttendance, RunSession
 from courses.selectors import progress_by_course
 
 MEMBERS_PER_PAGE = 25
@@ -500,29 +500,45 @@ def _branch_applications(branch):
     )
 
 
-def branch_applications(*, branch: Branch) -> dict:
-    """What the branch dashboard shows about course runs, in two queries:
-    applications awaiting a decision, and who is booked or waiting on what.
-    Callers have checked the officer with branch_for_officer."""
-    awaiting = list(
-        _branch_applications(branch)
-        .filter(status=ApplicationStatus.APPLIED)
-        .order_by("applied_at", "pk")[:100]
+def branch_run_places(*, branch: Branch) -> QuerySet:
+    """Members' places on course runs (approved, confirmed or waiting), with
+    the sessions each attended and whether they completed the run: the
+    dashboard's table and the export, in one query. Callers have checked
+    the officer with branch_for_officer."""
+    run = OuterRef("run_id")
+    attended = RunAttendance.objects.filter(
+        session__run_id=run, user_id=OuterRef("user_id"), present=True
     )
-    booked = list(
+    return (
         _branch_applications(branch)
         .filter(
             status__in=[
                 ApplicationStatus.BRANCH_APPROVED,
                 ApplicationStatus.CONFIRMED,
                 ApplicationStatus.WAITING,
-            ],
-            run__sessions__ends_at__gt=timezone.now(),
+            ]
         )
-        .distinct()
-        .order_by("run__applications_close_at", "run_id", "user__display_name", "pk")[:200]
+        .annotate(
+            sessions_total=_count(RunSession.objects.filter(run_id=run)),
+            sessions_attended=_count(attended),
+            first_starts_at=Subquery(
+                RunSession.objects.filter(run_id=run).order_by("starts_at").values("starts_at")[:1]
+            ),
+        )
+        .order_by(F("first_starts_at").desc(nulls_last=True), "run_id", "user__display_name", "pk")
     )
-    return {"awaiting": awaiting, "booked": booked}
+
+
+def branch_applications(*, branch: Branch) -> dict:
+    """What the branch dashboard shows about course runs, in two queries:
+    applications awaiting a decision, and who is booked on what with their
+    attendance and completion."""
+    awaiting = list(
+        _branch_applications(branch)
+        .filter(status=ApplicationStatus.APPLIED)
+        .order_by("applied_at", "pk")[:100]
+    )
+    return {"awaiting": awaiting, "booked": list(branch_run_places(branch=branch)[:200])}
 
 
 def application_for_officer(*, slug, application_id, user) -> tuple[Branch, RunApplication]:

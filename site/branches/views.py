@@ -323,6 +323,14 @@ def run_apply(request, run_id):
     return render(request, "branches/run_apply.html", {**context, "form": form})
 
 
+@require_safe
+def run_places_export(request, slug):
+    branch = selectors.branch_for_officer(slug=slug, user=request.user)
+    return exports.run_places_csv(
+        branch=branch, rows=selectors.branch_run_places(branch=branch), by=request.user
+    )
+
+
 def application(request, slug, application_id):
     """An officer reads an application made through their branch and decides."""
     branch, item = selectors.application_for_officer(
