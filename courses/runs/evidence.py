@@ -6,7 +6,7 @@ verification code (/runs/verify/<code>/).
 The wording is in templates (runs/evidence/*.txt), so the editable text and
 the PDF say the same thing; the PDF draws that text on a canvas, never
 through markup (as CERT-04). Sources for the legal wording are in
-runs/evidence/_sources.html and docs/decisions.md (ADR 0062).
+runs/_sources.html and docs/decisions.md (ADR 0062).
 """
 
 import datetime
