@@ -184,6 +184,16 @@ def fill_freed_places(*, run: CourseRun, by, now=None) -> list[RunApplication]:
     return promoted
 
 
+def waiting_list_fill(*, run: CourseRun, by) -> list[RunApplication]:
+    """The tutor gives free places (say, after raising the run's places in
+    the admin) to the waiting list, in order."""
+    with transaction.atomic():
+        run = lock_run(run)
+        if not may_manage(run=run, user=by):
+            raise ApplicationRefused("Only the run's tutor or an educator can do that.")
+        return fill_freed_places(run=run, by=by)
+
+
 def application_withdraw(*, application: RunApplication, by) -> RunApplication:
     """The rep withdraws. A confirmed place that is given up goes to the
     first person on the waiting list."""

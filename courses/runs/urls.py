@@ -15,6 +15,7 @@ urlpatterns = [
         name="session_ics",
     ),
     path("<int:run_id>/manage/", views.manage, name="manage"),
+    path("<int:run_id>/waiting-list/", views.fill_waiting_list, name="fill_waiting_list"),
     path(
         "<int:run_id>/sessions/<int:session_id>/register/",
         views.register,

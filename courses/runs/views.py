@@ -81,6 +81,17 @@ def manage(request, run_id):
 
 
 @require_POST
+def fill_waiting_list(request, run_id):
+    run = selectors.run_for_manager(run_id=run_id, user=request.user)["run"]
+    promoted = services.waiting_list_fill(run=run, by=request.user)
+    messages.success(
+        request,
+        f"{len(promoted)} place{'s' if len(promoted) != 1 else ''} given from the waiting list.",
+    )
+    return redirect("runs:manage", run_id=run.pk)
+
+
+@require_POST
 def confirm(request, application_id):
     application = selectors.application_for_manager(
         application_id=application_id, user=request.user

@@ -356,3 +356,23 @@ def test_branch_dashboard_queries_do_not_grow_with_applications(
     assert len(large) == len(small)
     assert len(response.context["applications"]["awaiting"]) == 6
     assert len(response.context["applications"]["booked"]) == 7
+
+
+def test_free_places_go_to_the_waiting_list_in_order_at_the_tutors_word(
+    client, run, branch, officer, tutor, member
+):
+    people = [make_member(branch).user for _ in range(4)]
+    applications = [approved(person, run, branch, officer) for person in people]
+    for application in applications:
+        application_confirm(application=application, by=tutor)
+    url = reverse("runs:fill_waiting_list", args=[run.pk])
+    client.force_login(member)
+    assert client.post(url).status_code == 404
+    run.places = 3  # the educator raised the places in the admin
+    run.save()
+    client.force_login(tutor)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    statuses = [A.objects.get(pk=a.pk).status for a in applications]
+    assert statuses == ["confirmed", "confirmed", "confirmed", "waiting"]
+    assert actions(applications[2])[-1] == "knowhow.run.promote"
