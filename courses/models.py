@@ -368,3 +368,11 @@ class LessonCompletion(models.Model):
 
 # The catalogue loader's record of what it wrote (courses/catalogue.py).
 from courses.catalogue_records import CatalogueRecord  # noqa: E402, F401
+
+# Tutor-led runs of courses (courses/runs/, issue #17).
+from courses.runs.models import (  # noqa: E402, F401
+    CourseRun,
+    RunApplication,
+    RunAttendance,
+    RunSession,
+)

@@ -27,6 +27,7 @@ from courses.models import (
     ModulePage,
     Topic,
 )
+from courses.runs.selectors import upcoming_runs
 
 PAGE_SIZE = 12
 MAX_QUERY_LENGTH = 200
@@ -256,6 +257,7 @@ def course_overview(*, course, user, request=None) -> dict:
         "next_lesson": next((lesson for lesson in lessons if lesson.pk not in completed), None),
         "lesson_count": len(lessons),
         "certificate": certificate_current(user=user, course=course),
+        "runs": upcoming_runs(course=course),
     }
 
 

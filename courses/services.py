@@ -11,6 +11,7 @@ from courses import page_cache
 from courses.certificates.selectors import certificate_current
 from courses.certificates.services import certificate_issue
 from courses.models import CompletionRule, CoursePage, Enrolment, LessonCompletion, LessonPage
+from courses.runs.services import run_completions_for
 from courses.selectors import course_for_lesson, live_lesson_ids, missing_prerequisites
 
 
@@ -96,6 +97,12 @@ def lesson_complete(*, user, lesson: LessonPage, course=None, attempt=None) -> L
         if course_completed:
             # Issued in the same transaction as the completion (CERT-01).
             certificate_issue(enrolment=enrolment)
+    if created:
+        # The lesson may be the last thing a tutor-led run was waiting on
+        # (issue #17). After the enrolment's lock is released: the run's
+        # check takes the application's lock before the enrolment's, as the
+        # tutor's register does, so the two never wait on each other.
+        run_completions_for(user=user, course=course)
     return LessonCompleteResult(completion, created, course_completed)
 
 

@@ -51,3 +51,26 @@ def refuse_to_bulk_delete_pages_with_learner_records(request, action_type, objec
             messages.error(request, BLOCKED.format(title=page.get_admin_display_title()))
         return redirect("wagtailadmin_explore", blocked[0].get_parent().pk)
     return None
+
+
+@hooks.register("register_admin_viewset")
+def register_course_runs_admin():
+    from courses.runs.admin_views import CourseRunViewSet
+
+    return CourseRunViewSet("course_runs")
+
+
+@hooks.register("register_log_actions")
+def register_course_run_actions(actions):
+    for action, label, message in [
+        ("knowhow.run.apply", "Apply for a run", "Applied for a place on a course run"),
+        ("knowhow.run.approve", "Approve application", "Branch approved a run application"),
+        ("knowhow.run.decline", "Decline application", "Branch declined a run application"),
+        ("knowhow.run.confirm", "Confirm place", "Tutor confirmed a place on a run"),
+        ("knowhow.run.wait", "Waiting list", "Run full: put on the waiting list"),
+        ("knowhow.run.promote", "Place from waiting list", "Given a place freed on a run"),
+        ("knowhow.run.withdraw", "Withdraw application", "Withdrew a run application"),
+        ("knowhow.run.attendance", "Record attendance", "Tutor recorded a session's register"),
+        ("knowhow.run.complete", "Complete a run", "Attended every session of a run"),
+    ]:
+        actions.register_action(action, label, message)

@@ -38,6 +38,8 @@ PUBLIC_ROUTES = {
     # Public certificate checks and the key that signs certificates.
     "certificates/verify/<str:code>/",
     ".well-known/knowhow-certificates.json",
+    # Employers check a time-off letter or certificate of attendance (issue #17).
+    "runs/verify/<str:code>/",
     # Wagtail pages: public unless a page says otherwise in its own serve().
     "^((?:[\\w\\-]+/)*)$",
 }

@@ -116,3 +116,60 @@ def members_xlsx(*, branch, rows, by, filters):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     return _private(response)
+
+
+# Course run places (issue #17) ---------------------------------------------------
+
+RUN_HEADER = [
+    "Name",
+    "Course",
+    "Run",
+    "Kind",
+    "Status",
+    "Applied on",
+    "Place confirmed on",
+    "Sessions attended",
+    "Sessions",
+    "Completed the run on",
+]
+
+
+def _day(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
+
+
+def _run_values(row):
+    return [
+        row.user.display_name,
+        row.run.course.title,
+        row.run.title,
+        row.run.get_kind_display(),
+        row.get_status_display(),
+        _day(row.applied_at),
+        _day(row.confirmed_at),
+        row.sessions_attended,
+        row.sessions_total,
+        _day(row.completed_at),
+    ]
+
+
+def _run_csv_lines(rows):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow(RUN_HEADER)
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield writer.writerow([safe_cell(value) for value in _run_values(row)])
+
+
+def run_places_csv(*, branch, rows, by):
+    """Who is booked on what, with attendance and completion (EXP-01)."""
+    log(
+        instance=branch,
+        action="knowhow.branch.export",
+        user=by,
+        data={"format": "csv", "table": "run_places"},
+    )
+    response = StreamingHttpResponse(_run_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    filename = f"{branch.slug}-course-runs-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _private(response)

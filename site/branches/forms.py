@@ -199,3 +199,56 @@ class NoticeForm(forms.Form):
 
 def _text_of(html):
     return re.sub(r"<[^>]+>", "", html).strip()
+
+
+class ApplyForm(forms.Form):
+    """Applying for a course run (issue #17): the run and the person come from
+    the URL and the session; only the branch (one of the rep's own) and the
+    note are posted (AC-05)."""
+
+    branch = forms.ModelChoiceField(
+        queryset=None,
+        label="Which branch should approve your application?",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select the branch that should approve your application",
+            "invalid_choice": "Select one of your own branches",
+        },
+    )
+    note = forms.CharField(
+        label="A note for your branch officers",
+        help_text="For example, why the course would help you as a rep. Your branch officers "
+        "and the tutor see it.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Keep the note to 1000 characters or fewer"},
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve the application"), ("decline", "Decline it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select approve or decline"},
+    )
+    reason = forms.CharField(
+        label="Reason (if you decline)",
+        help_text="The member sees it in their email and on the run's page.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the reason to 1000 characters or fewer"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Give the reason for declining, for the member")
+        return cleaned

@@ -38,6 +38,7 @@ from branches.models import (
 )
 from courses.models import Certificate, CertificateStatus, CoursePage, Enrolment, LessonCompletion
 from courses.models import Level as CourseLevel
+from courses.runs.models import ApplicationStatus, RunApplication, RunAttendance, RunSession
 from courses.selectors import progress_by_course
 
 MEMBERS_PER_PAGE = 25
@@ -350,6 +351,7 @@ def branch_dashboard(*, slug, user, params) -> dict:
         "headcount": headcount,
         "course_bars": _course_completion(branch, headcount),
         "months": _progress_over_time(branch),
+        "applications": branch_applications(branch=branch),
     }
 
 
@@ -487,3 +489,66 @@ def region_summary(*, region, user) -> list[BranchFigures]:
         )
         for branch in branches.order_by("name")
     ]
+
+
+# Course run applications (issue #17) ----------------------------------------
+
+
+def _branch_applications(branch):
+    """Applications made through `branch` by people who are still its members:
+    someone who leaves the branch drops out of its officers' view at once."""
+    members = Membership.objects.filter(branch=branch).values("user_id")
+    return RunApplication.objects.filter(branch=branch, user_id__in=members).select_related(
+        "run__course", "user"
+    )
+
+
+def branch_run_places(*, branch: Branch) -> QuerySet:
+    """Members' places on course runs (approved, confirmed or waiting), with
+    the sessions each attended and whether they completed the run: the
+    dashboard's table and the export, in one query. Callers have checked
+    the officer with branch_for_officer."""
+    run = OuterRef("run_id")
+    attended = RunAttendance.objects.filter(
+        session__run_id=run, user_id=OuterRef("user_id"), present=True
+    )
+    return (
+        _branch_applications(branch)
+        .filter(
+            status__in=[
+                ApplicationStatus.BRANCH_APPROVED,
+                ApplicationStatus.CONFIRMED,
+                ApplicationStatus.WAITING,
+            ]
+        )
+        .annotate(
+            sessions_total=_count(RunSession.objects.filter(run_id=run)),
+            sessions_attended=_count(attended),
+            first_starts_at=Subquery(
+                RunSession.objects.filter(run_id=run).order_by("starts_at").values("starts_at")[:1]
+            ),
+        )
+        .order_by(F("first_starts_at").desc(nulls_last=True), "run_id", "user__display_name", "pk")
+    )
+
+
+def branch_applications(*, branch: Branch) -> dict:
+    """What the branch dashboard shows about course runs, in two queries:
+    applications awaiting a decision, and who is booked on what with their
+    attendance and completion."""
+    awaiting = list(
+        _branch_applications(branch)
+        .filter(status=ApplicationStatus.APPLIED)
+        .order_by("applied_at", "pk")[:100]
+    )
+    return {"awaiting": awaiting, "booked": list(branch_run_places(branch=branch)[:200])}
+
+
+def application_for_officer(*, slug, application_id, user) -> tuple[Branch, RunApplication]:
+    """An application made through the branch, for one of its officers now;
+    a 404 for anyone else, and for another branch's applications (AC-02)."""
+    branch = branch_for_officer(slug=slug, user=user)
+    application = _branch_applications(branch).filter(pk=application_id).first()
+    if application is None:
+        raise Http404
+    return branch, application

@@ -18,4 +18,10 @@ urlpatterns = [
     path("<slug:slug>/recommend/", views.recommend, name="recommend"),
     path("<slug:slug>/notices/", views.notices, name="notices"),
     path("<slug:slug>/notices/<int:notice_id>/delete/", views.notice_delete, name="notice_delete"),
+    path("<slug:slug>/course-runs.csv", views.run_places_export, name="run_places_csv"),
+    path(
+        "<slug:slug>/applications/<int:application_id>/",
+        views.application,
+        name="application",
+    ),
 ]

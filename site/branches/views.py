@@ -18,11 +18,21 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.log_actions import log
 
-from branches import exports, selectors, services
+from branches import applications, exports, selectors, services
 from branches.consent import current_wording
-from branches.forms import ConsentForm, InviteForm, JoinForm, NoticeForm, RecommendForm
+from branches.forms import (
+    ApplyForm,
+    ConsentForm,
+    DecisionForm,
+    InviteForm,
+    JoinForm,
+    NoticeForm,
+    RecommendForm,
+)
 from branches.models import Branch, Membership, Notice
 from courses.models import CoursePage
+from courses.runs import selectors as run_selectors
+from courses.runs.services import ApplicationRefused
 from courses.selectors import learner_dashboard
 
 
@@ -47,6 +57,7 @@ def member_dashboard(request):
     context.update(selectors.member_dashboard_items(user=request.user))
     context["branches_led"] = selectors.branches_led_by(user=request.user)
     context["regions_led"] = selectors.regions_led_by(user=request.user)
+    context["run_applications"] = run_selectors.applications_of(user=request.user)
     return render(request, "branches/member_dashboard.html", context)
 
 
@@ -276,5 +287,74 @@ def region(request, slug):
             request,
             "branches/region.html",
             {"region": region, "figures": figures, "small_number": selectors.SMALL_NUMBER},
+        )
+    )
+
+
+# Course run applications (issue #17) -----------------------------------------
+
+
+def run_apply(request, run_id):
+    """A rep applies for a place on a run, through one of their branches."""
+    context = run_selectors.run_page(run_id=run_id, user=request.user)
+    run = context["run"]
+    if not context["may_apply"]:
+        return redirect("runs:run", run_id=run.pk)
+    branches = Branch.objects.filter(memberships__user=request.user).order_by("name")
+    if not branches.exists():
+        return render(request, "branches/run_apply_no_branch.html", {"run": run})
+    form = ApplyForm(_posted(request), branches=branches)
+    if request.method == "POST" and form.is_valid():
+        try:
+            applications.application_apply(
+                user=request.user,
+                run=run,
+                branch=form.cleaned_data["branch"],
+                note=form.cleaned_data["note"],
+            )
+        except ApplicationRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"You have applied. {form.cleaned_data['branch'].name}'s officers will decide.",
+            )
+            return redirect("runs:run", run_id=run.pk)
+    return render(request, "branches/run_apply.html", {**context, "form": form})
+
+
+@require_safe
+def run_places_export(request, slug):
+    branch = selectors.branch_for_officer(slug=slug, user=request.user)
+    return exports.run_places_csv(
+        branch=branch, rows=selectors.branch_run_places(branch=branch), by=request.user
+    )
+
+
+def application(request, slug, application_id):
+    """An officer reads an application made through their branch and decides."""
+    branch, item = selectors.application_for_officer(
+        slug=slug, application_id=application_id, user=request.user
+    )
+    form = DecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                applications.application_approve(application=item, by=request.user)
+                messages.success(request, "Approved. The tutor will confirm the place.")
+            else:
+                applications.application_decline(
+                    application=item, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, "Declined. The member has been told why.")
+        except ApplicationRefused as refusal:
+            messages.error(request, str(refusal))
+        return redirect("branches:dashboard", slug=branch.slug)
+    crumbs = [(f"{branch.name} members", reverse("branches:dashboard", args=[slug]))]
+    return _private(
+        render(
+            request,
+            "branches/application.html",
+            {"branch": branch, "application": item, "form": form, "crumbs": crumbs},
         )
     )

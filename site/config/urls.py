@@ -45,6 +45,9 @@ urlpatterns = [
     path("dashboard/", branch_views.member_dashboard, name="dashboard"),
     path("branches/", include("branches.urls")),
     path("search/", search, name="search"),
+    # Applying needs the rep's branches, so it is a branches view (ADR 0060).
+    path("runs/<int:run_id>/apply/", branch_views.run_apply, name="run_apply"),
+    path("runs/", include("courses.runs.urls")),
     path("", include("courses.certificates.urls")),
 ]
 

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 # added to it. The header's Admin link stopped asking `perms` (2 queries fewer on
 # every signed-in page) and the lesson page was redesigned (22 -> 13, then 11
 # with its outline kept in the cache and one view-restriction query): see
-# BENCHMARKS.md, "Lesson page: before and after".
-CEILINGS = {"lesson": 11, "course": 21, "catalogue": 15, "dashboard": 16, "verify": 1}
+# BENCHMARKS.md, "Lesson page: before and after". The dashboard's course run
+# applications (issue #17) are one query more, whatever their number.
+CEILINGS = {"lesson": 11, "course": 21, "catalogue": 15, "dashboard": 17, "verify": 1}
 
 
 def queries(client, url, **extra):

@@ -262,3 +262,14 @@ def _ellipsis(line: str, face: str, base: int, limit: float) -> str:
             return candidate
         pieces.pop()
     return "…"
+
+
+def paragraph(text: str, *, face: str, size: float, width: float, leading: float = 1.35) -> Block:
+    """A paragraph of running text at a fixed size, wrapped to ``width``:
+    as many lines as it needs (letters, not certificates, use this)."""
+    text = clean(text)[:MAX_CHARACTERS]
+    if not text:
+        return Block([], size, size * leading)
+    wrapper = _Wrapper(text, face, base_level(text))
+    lines = [line for line, _ in wrapper.wrap(width * 1000 / size)]
+    return Block([layout(line, face, base_level(text)) for line in lines], size, size * leading)

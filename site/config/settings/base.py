@@ -112,10 +112,14 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # Certificates are a sub-package of courses with their own templates
-        # (certificates/…), found here because app directories are only searched
-        # at an app's top level.
-        "DIRS": [SITE_DIR / "templates", BASE_DIR / "courses" / "certificates" / "templates"],
+        # Certificates and runs are sub-packages of courses with their own
+        # templates (certificates/…, runs/…), found here because app directories
+        # are only searched at an app's top level.
+        "DIRS": [
+            SITE_DIR / "templates",
+            BASE_DIR / "courses" / "certificates" / "templates",
+            BASE_DIR / "courses" / "runs" / "templates",
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -41,6 +41,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {role:<14} {email:<24} {'created' if created else 'exists'}")
             self._demo_progress(accounts["rep@example.org"])
         call_command("seed_demo_branch", stdout=self.stdout)
+        call_command("seed_demo_runs", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"Demo accounts ready. Password for each: {DEMO_PASSWORD}")
         )
