@@ -77,6 +77,61 @@ def register():
         "page answers a code that is still in circulation without naming anyone.",
         about=lambda subject: _certificates(subject).values_list("pk", flat=True),
     )
+    privacy.register_linked(
+        "courses.RunApplication",
+        via="user",
+        fields={
+            "run": "run__title",
+            "course": "run__course__title",
+            "through_branch": "branch__name",
+            "status": "status",
+            "your_note": "note",
+            "reason_given": "reason",
+            "applied": "applied_at",
+            "decided": "decided_at",
+            "place_confirmed": "confirmed_at",
+            "waiting_since": "waiting_since",
+            "closed": "closed_at",
+            "run_completed": "completed_at",
+            "evidence_code": "evidence_code",
+        },
+        section="run_applications",
+        title="Course runs you applied for",
+        erasure=Erasure.DELETE,
+        reason="An application reveals union activity (Article 9); its place is given up "
+        "and its time-off letter no longer verifies.",
+        audited=True,
+    )
+    privacy.register_linked(
+        "courses.RunAttendance",
+        via="user",
+        fields={
+            "run": "session__run__title",
+            "session_started": "session__starts_at",
+            "present": "present",
+            "recorded": "recorded_at",
+        },
+        section="run_attendance",
+        title="Your attendance at course run sessions",
+        erasure=Erasure.DELETE,
+        reason="Part of the training record, which goes with the account.",
+        audited=True,
+    )
+    privacy.register_linked(
+        "courses.CourseRun",
+        via="tutor",
+        fields={
+            "run": "title",
+            "course": "course__title",
+            "kind": "kind",
+            "status": "status",
+        },
+        section="runs_tutored",
+        title="Course runs you tutor",
+        erasure=Erasure.ANONYMISE,
+        reason="The run is the union's and others are booked on it: it stays, without a "
+        "tutor, for an educator to manage and give a new one.",
+    )
     for label, reason in [
         ("courses.Topic", "A course topic, written by educators."),
         ("courses.CourseIndexPage", "The catalogue page, written by educators."),
@@ -85,5 +140,6 @@ def register():
         ("courses.ModulePage", "A module page, written by educators."),
         ("courses.LessonPage", "A lesson page, written by educators."),
         ("courses.CatalogueRecord", "What the catalogue loader wrote, by file and key."),
+        ("courses.RunSession", "A run's dates, link and venue, written by educators."),
     ]:
         privacy.not_personal(label, reason=reason)

@@ -37,7 +37,10 @@ class CourseRun(ClusterableModel):
     kind = models.CharField(max_length=20, choices=RunKind.choices)
     tutor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        # Null only once a tutor has erased their account (issue #16): the run
+        # stays, any educator can manage it, and the admin asks for a new one.
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="runs_tutored",
         # Tutors confirm places and keep the register, so they are educators.
         limit_choices_to=Q(groups__name="Educators"),

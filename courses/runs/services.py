@@ -209,7 +209,7 @@ def application_withdraw(*, application: RunApplication, by) -> RunApplication:
         )
         if held_place:
             email(
-                to=[run.tutor.email],
+                to=[run.tutor.email if run.tutor else ""],
                 subject=f"A place on {run.title} was given up",
                 lines=[f"Someone with a confirmed place on “{run.title}” has withdrawn."],
                 link=base_url() + reverse("runs:manage", args=[run.pk]),

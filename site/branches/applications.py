@@ -103,7 +103,7 @@ def application_approve(*, application: RunApplication, by) -> RunApplication:
             link=run_services.base_url() + reverse("runs:run", args=[run.pk]),
         )
         run_services.email(
-            to=[run.tutor.email],
+            to=[run.tutor.email if run.tutor else ""],
             subject=f"An application for {run.title} is ready to confirm",
             lines=[f"A branch has approved an application for “{run.title}”."],
             link=run_services.base_url() + reverse("runs:manage", args=[run.pk]),

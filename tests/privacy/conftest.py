@@ -8,6 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.log_actions import log
 from wagtail.models import Comment, CommentReply
@@ -30,7 +31,8 @@ OLD_EMAIL = "zq.previous@example.net"
 TYPED = "xyzzy-typed-answer-5f1c"
 NOTICE = "plugh-notice-text-93b0"
 COMMENT = "frotz-comment-text-2d7e"
-NEEDLES = [NAME, "Quartermaine", EMAIL, OLD_EMAIL, TYPED, NOTICE, COMMENT]
+RUN_NOTE = "xyzzy-run-note-77aa"
+NEEDLES = [NAME, "Quartermaine", EMAIL, OLD_EMAIL, TYPED, NOTICE, COMMENT, RUN_NOTE]
 
 
 @dataclass
@@ -110,6 +112,24 @@ def everything(db, django_capture_on_commit_callbacks, superuser):
             page=course, user=member, text=f"Please check. {COMMENT}", contentpath="title"
         )
         CommentReply.objects.create(comment=comment, user=member, text=f"Done. {COMMENT}")
+
+        # Course runs: the member applied for one (a note in their words), was
+        # given a place and attended; and, as an educator, tutors another.
+        from branches.applications import application_apply, application_approve
+        from courses.runs.services import application_confirm, attendance_record
+        from tests.factories.runs import make_run
+
+        taken = make_run(course, sessions=1)
+        application = application_apply(
+            user=member, run=taken, branch=branch, note=f"Please. {RUN_NOTE}"
+        )
+        application_approve(application=application, by=officer)
+        application_confirm(application=application, by=taken.tutor)
+        session = taken.sessions.get()
+        session.starts_at = timezone.now() - datetime.timedelta(hours=1)  # it has begun
+        session.save(update_fields=["starts_at"])
+        attendance_record(session=session, present_ids={application.pk}, by=taken.tutor)
+        make_run(course, tutor=member, title="Data rights evening class")
 
         # An administrator edited the account and exported the member's data.
         log(instance=member, action="wagtail.edit", user=superuser)

@@ -180,3 +180,27 @@ def test_get_shows_the_form_and_erases_nothing(everything):
     assert response.status_code == 200
     assert response["Cache-Control"].count("no-store") == 1
     assert User.objects.filter(pk=everything.member.pk).exists()
+
+
+def test_a_tutor_who_erases_their_account_leaves_the_run_to_the_educators(everything, client):
+    """The run the member tutors stays, with no tutor: others are booked on
+    it, any educator can manage it, and its page says the tutor is to be
+    confirmed. The run they applied for loses their application."""
+    from courses.runs.models import CourseRun, RunApplication, RunAttendance
+
+    tutored = CourseRun.objects.get(tutor=everything.member)
+    taken = RunApplication.objects.get(user=everything.member).run
+    assert RunAttendance.objects.filter(user=everything.member).exists()
+
+    assert delete_account(everything.clients[0]).status_code == 302
+
+    tutored.refresh_from_db()
+    assert tutored.tutor is None
+    assert not RunApplication.objects.filter(run=taken).exists()
+    assert not RunAttendance.objects.filter(session__run=taken).exists()
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    page = client.get(f"/runs/{tutored.pk}/")
+    assert page.status_code == 200
+    assert "To be confirmed" in page.content.decode()
