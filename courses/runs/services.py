@@ -52,8 +52,11 @@ def lock_run(run) -> CourseRun:
 
 
 def lock_application(application) -> RunApplication:
+    # of=self: the application row only. The joined rows are read, not
+    # locked (the run has its own lock, taken first), and PostgreSQL cannot
+    # lock the nullable side of the outer join to the tutor.
     return (
-        RunApplication.objects.select_for_update()
+        RunApplication.objects.select_for_update(of=("self",))
         .select_related("run__course", "run__tutor", "user", "branch")
         .get(pk=application.pk)
     )
