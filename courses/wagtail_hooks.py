@@ -70,6 +70,7 @@ def register_course_run_actions(actions):
         ("knowhow.run.wait", "Waiting list", "Run full: put on the waiting list"),
         ("knowhow.run.promote", "Place from waiting list", "Given a place freed on a run"),
         ("knowhow.run.withdraw", "Withdraw application", "Withdrew a run application"),
+        ("knowhow.run.cancel", "Run cancelled", "Closed an application: the run was cancelled"),
         ("knowhow.run.attendance", "Record attendance", "Tutor recorded a session's register"),
         ("knowhow.run.complete", "Complete a run", "Attended every session of a run"),
     ]:

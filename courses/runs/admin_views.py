@@ -8,10 +8,12 @@ venue, and the lessons required before a session belong to the run's course.
 from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from courses.models import LessonPage
-from courses.runs.models import CourseRun, RunKind
+from courses.runs import services
+from courses.runs.models import CourseRun, RunKind, RunStatus
 
 
 class CourseRunForm(WagtailAdminModelForm):
@@ -56,8 +58,20 @@ class CourseRunForm(WagtailAdminModelForm):
         return cleaned
 
 
+class CourseRunEditView(generic.EditView):
+    def save_instance(self):
+        """Cancelling a run in the admin closes its applications and tells
+        each applicant (courses.runs.services.run_cancel)."""
+        was = CourseRun.objects.filter(pk=self.object.pk).values_list("status", flat=True).get()
+        run = super().save_instance()
+        if run.status == RunStatus.CANCELLED and was != RunStatus.CANCELLED:
+            services.run_cancel(run=run, by=self.request.user)
+        return run
+
+
 class CourseRunViewSet(ModelViewSet):
     model = CourseRun
+    edit_view_class = CourseRunEditView
     icon = "date"
     menu_label = "Course runs"
     menu_order = 250

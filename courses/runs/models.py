@@ -123,6 +123,7 @@ class ApplicationStatus(models.TextChoices):
     WAITING = "waiting", "On the waiting list"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    RUN_CANCELLED = "run_cancelled", "The run was cancelled"
 
 
 # An application in one of these still holds, or may yet hold, a place.

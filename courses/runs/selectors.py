@@ -108,20 +108,26 @@ def run_page(*, run_id: int, user) -> dict:
     application. A 404 for drafts and cancelled runs."""
     now = timezone.now()
     run = (
-        _published()
-        .filter(pk=run_id)
+        CourseRun.objects.filter(
+            pk=run_id, status__in=[RunStatus.OPEN, RunStatus.CANCELLED], course__live=True
+        )
         .annotate(confirmed_count=_confirmed_count())
         .select_related("course", "tutor")
         .first()
     )
     if run is None:
         raise Http404
-    sessions = list(run.sessions.order_by("starts_at", "pk").prefetch_related("required_lessons"))
     application = _own_application(run=run, user=user)
+    cancelled = run.status == RunStatus.CANCELLED
+    if cancelled and application is None and not may_manage(run=run, user=user):
+        # Only those it concerned are told it was cancelled; to others it is gone.
+        raise Http404
+    sessions = list(run.sessions.order_by("starts_at", "pk").prefetch_related("required_lessons"))
     confirmed = application is not None and application.status == ApplicationStatus.CONFIRMED
-    open_for_applications = run.applications_close_at > now
+    open_for_applications = run.applications_close_at > now and not cancelled
     return {
         "run": run,
+        "cancelled": cancelled,
         "sessions": sessions,
         "places_left": max(run.places - run.confirmed_count, 0),
         "application": application,

@@ -27,6 +27,7 @@ from courses.runs.models import (
     RunApplication,
     RunAttendance,
     RunSession,
+    RunStatus,
 )
 from courses.runs.permissions import may_manage
 
@@ -40,6 +41,7 @@ MOVES = {
     "wait": ({S.BRANCH_APPROVED}, "knowhow.run.wait"),
     "promote": ({S.WAITING}, "knowhow.run.promote"),
     "withdraw": ({S.APPLIED, S.BRANCH_APPROVED, S.WAITING, S.CONFIRMED}, "knowhow.run.withdraw"),
+    "cancel": ({S.APPLIED, S.BRANCH_APPROVED, S.WAITING, S.CONFIRMED}, "knowhow.run.cancel"),
 }
 
 
@@ -222,6 +224,47 @@ def application_withdraw(*, application: RunApplication, by) -> RunApplication:
 
 
 # Attendance and completion -----------------------------------------------------------
+
+
+def run_cancel(*, run: CourseRun, by, now=None) -> list[RunApplication]:
+    """An educator has cancelled `run`: close every open application (each
+    move on the audit log) and tell each applicant, once. Returns the
+    applications closed; none the second time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = lock_run(run)
+        if run.status != RunStatus.CANCELLED:
+            CourseRun.objects.filter(pk=run.pk).update(status=RunStatus.CANCELLED)
+        open_ones = (
+            RunApplication.objects.select_for_update(of=("self",))
+            .filter(run=run, status__in=list(MOVES["cancel"][0]))
+            .select_related("run", "user")
+            .order_by("pk")
+        )
+        closed = [
+            transition(
+                application=application,
+                to=S.RUN_CANCELLED,
+                move="cancel",
+                by=by,
+                now=now,
+                closed_at=now,
+            )
+            for application in open_ones
+        ]
+        for application in closed:
+            email(
+                to=[application.user.email],
+                subject=f"{run.title} has been cancelled",
+                lines=[
+                    f"The course run “{run.title}” ({run.course.title}) has been cancelled, "
+                    "so your application for it is closed.",
+                    "If you had asked your employer for time off for it, let them know. The "
+                    "course page lists any other runs you can apply for.",
+                ],
+                link=base_url() + run.course.url,
+            )
+    return closed
 
 
 def attendance_record(*, session: RunSession, present_ids: set[int], by) -> list[RunApplication]:
