@@ -243,7 +243,9 @@ def main(argv=None):
         from tests.factories import PASSWORD
 
         args.password = PASSWORD
-        node = GunicornNode(stack.env, workers=args.workers, name="load").start()
+        # Behind one proxy, as in production, so each rep has its own address.
+        env = {**stack.env, "ALLAUTH_TRUSTED_PROXY_COUNT": "1"}
+        node = GunicornNode(env, workers=args.workers, name="load").start()
         worker = WorkerProcess(stack.env, name="load-worker").start()
         try:
             with tempfile.TemporaryDirectory(prefix="knowhow-load-") as tmp:

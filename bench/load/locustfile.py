@@ -5,7 +5,9 @@ LOAD_PASSWORD), then works through the courses in LOAD_COURSES in turn: the
 course page, enrol, five lessons (open, mark complete), and the quiz of the
 last lesson (start, open, answer, check, submit), which completes the course.
 Between steps it pauses as a person reading would (LOAD_THINK seconds, 1-2 by
-default). Requests are named by step, so locust's statistics are per step.
+default). Each rep comes from an address of its own, as reps behind the
+union's proxy do (X-Forwarded-For, with Knowhow trusting one proxy).
+Requests are named by step, so locust's statistics are per step.
 
 This file runs in .venv-load (locust's virtualenv), not Knowhow's: it imports
 nothing of Knowhow's and speaks only HTTP, as a browser would.
@@ -19,6 +21,7 @@ import re
 from locust import HttpUser, between, task
 from locust.exception import StopUser
 
+ADDRESSES = itertools.count(1)
 EMAILS = itertools.cycle(os.environ.get("LOAD_EMAILS", "").split(","))
 PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 COURSES = json.loads(os.environ.get("LOAD_COURSES", "[]"))
@@ -33,6 +36,11 @@ class Rep(HttpUser):
     def on_start(self):
         self.client.headers["Host"] = "127.0.0.1"
         self.email = next(EMAILS)
+        # Reps sign in from their own addresses, through the proxy in front of
+        # the site (the runner tells Knowhow to trust one proxy): otherwise
+        # the per-address sign-in limit would see one client signing in 50 times.
+        n = next(ADDRESSES)
+        self.client.headers["X-Forwarded-For"] = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
         self.courses = iter(COURSES)
         self.client.get("/accounts/login/", name="sign-in page")
         with self.post("/accounts/login/", "sign in", login=self.email, password=PASSWORD) as r:
