@@ -139,7 +139,9 @@ class Rep:
             response, outcome = self._send(step, method, path, data)
             if outcome != "302 to sign-in" and response is not None and response.status_code in ok:
                 return response
-            if time.monotonic() > deadline or self.stop.is_set() and step != "quiz submit":
+            if self.stop.is_set():
+                return None  # the run is over: a step cut short is not a lost write
+            if time.monotonic() > deadline:
                 self.seen["given up"].append((step, path))
                 return None
             time.sleep(RETRY_PAUSE)
@@ -492,6 +494,7 @@ def check(reps, smtp):
     ]
     tally("certificate emails", expected_emails, certificate_emails)
     found["reps"] = by_user
+    found["given up"] = [item for rep in reps for item in rep.seen["given up"]]
     statuses = collections.Counter(row[1] for row in ledger)
     statuses["of them tried more than once"] = OutgoingEmail.objects.filter(attempts__gt=1).count()
     return found, statuses, len(ledger), sum(received.values())
@@ -589,6 +592,9 @@ def misses(outcomes, found, statuses):
     for kind in ("lost", "duplicated"):
         for what, n in found[kind].items():
             problems.append(f"{n} {what} {kind}")
+    if found.get("given up"):
+        stuck = len(found["given up"])
+        problems.append(f"{stuck} steps a rep gave up on after failing for a minute")
     if statuses.get("pending") or statuses.get("sending") or statuses.get("failed"):
         problems.append(f"emails not sent: {dict(statuses)}")
     return problems

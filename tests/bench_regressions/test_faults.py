@@ -52,9 +52,11 @@ def test_lost_or_doubled_writes_and_unsent_emails_are_misses():
     found = nothing_lost()
     found["lost"]["lesson completions"] = 1
     found["duplicated"]["emails"] = 2
+    found["given up"] = [("complete", "/courses/x/lesson/complete/")]
     problems = misses({(OUTSIDE, "302"): 10}, found, {"sent": 5, "pending": 1})
     assert problems == [
         "1 lesson completions lost",
         "2 emails duplicated",
+        "1 steps a rep gave up on after failing for a minute",
         "emails not sent: {'sent': 5, 'pending': 1}",
     ]
