@@ -82,11 +82,12 @@ def certificate_pdf(request, code):
     return response
 
 
-def _rate_limited(request):
-    """CERT-03: a fixed window per client address, in the shared cache."""
+def verify_rate_limited(request, *, scope="certificate-verify"):
+    """CERT-03: a fixed window per client address, in the shared cache, for
+    the public pages that check a code (`scope` keeps their counts apart)."""
     count, _, period = settings.CERTIFICATE_VERIFY_RATE.partition("/")
     seconds = {"s": 1, "m": 60, "h": 3600}.get(period, 60)
-    key = f"certificate-verify:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"{scope}:{request.META.get('REMOTE_ADDR', '')}"
     cache.add(key, 0, timeout=seconds)
     try:
         used = cache.incr(key)
@@ -99,7 +100,7 @@ def _rate_limited(request):
 @login_not_required
 @require_safe
 def certificate_verify(request, code):
-    if _rate_limited(request):
+    if verify_rate_limited(request):
         response = render(request, "certificates/too_many.html", status=429)
         response["Retry-After"] = "60"
         return response

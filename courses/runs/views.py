@@ -7,15 +7,14 @@ view here starts from a selector that checks the viewer (404 otherwise).
 
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
+from courses.certificates.views import verify_rate_limited
 from courses.runs import calendar, evidence, selectors, services
 from courses.runs.forms import RegisterForm, RoleForm
 
@@ -202,26 +201,12 @@ def attendance_download(request, application_id, kind):
 CODE = re.compile(r"[0-9a-f]{32}")
 
 
-def _rate_limited(request) -> bool:
-    """As the certificate check (CERT-03): a fixed window per address."""
-    count, _, period = settings.CERTIFICATE_VERIFY_RATE.partition("/")
-    seconds = {"s": 1, "m": 60, "h": 3600}.get(period, 60)
-    key = f"run-evidence-verify:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        used = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=seconds)
-        used = 1
-    return used > int(count)
-
-
 @login_not_required
 @require_safe
 def verify(request, code):
     """Anyone (an employer) checks a letter or a certificate of attendance.
     It names no one: whoever holds the paper knows who gave it to them."""
-    if _rate_limited(request):
+    if verify_rate_limited(request, scope="run-evidence-verify"):
         response = render(request, "certificates/too_many.html", status=429)
         response["Retry-After"] = "60"
         return response
