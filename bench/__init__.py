@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -52,3 +53,19 @@ def side_venv(venv: Path, requirements: Path) -> Path:
     )
     stamp.write_text(wanted)
     return python
+
+
+def write_block(text, *, name, heading, report=None):
+    """Put `text` between BENCHMARKS.md's `<!-- name:start -->` and
+    `<!-- name:end -->` markers, replacing what was there; the first time,
+    append it under `heading`."""
+    report = report or ROOT / "BENCHMARKS.md"
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    content = report.read_text()
+    block = f"{start}\n{text}\n{end}"
+    if start in content:
+        pattern = re.escape(start) + ".*?" + re.escape(end)
+        content = re.sub(pattern, lambda _: block, content, flags=re.S)
+    else:
+        content = content.rstrip("\n") + f"\n\n## {heading}\n\n{block}\n"
+    report.write_text(content)

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from bench import ROOT
+from bench import ROOT, write_block
 from bench.processes import (
     GunicornNode,
     RedisServer,
@@ -65,9 +65,6 @@ from bench.processes import (
     wait_until,
 )
 
-REPORT = ROOT / "BENCHMARKS.md"
-START = "<!-- faults:start -->"
-END = "<!-- faults:end -->"
 LESSONS = 3  # per course; the last one has the quiz
 TIMEOUT = 15  # seconds a rep waits for an answer
 RETRY_PAUSE = 0.5  # seconds before a rep sends a failed request again
@@ -613,18 +610,6 @@ def explain(found, log):
                 )
 
 
-def write_report(text):
-    report = REPORT.read_text()
-    block = f"{START}\n{text}\n{END}"
-    if START in report:
-        report = re.sub(
-            re.escape(START) + ".*?" + re.escape(END), lambda _: block, report, flags=re.S
-        )
-    else:
-        report = report.rstrip("\n") + "\n\n## Faults (issue #15)\n\n" + block + "\n"
-    REPORT.write_text(report)
-
-
 # --- Main -----------------------------------------------------------------------------
 
 
@@ -738,7 +723,7 @@ def run(args, stack):
         print(text)
         problems = misses(outcomes, found, statuses)
         if args.write:
-            write_report(text)
+            write_block(text, name="faults", heading="Faults (issue #15)")
         if problems:
             print("\nMissed:\n- " + "\n- ".join(problems))
             explain(found, log)

@@ -23,7 +23,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
@@ -31,15 +30,12 @@ import threading
 import time
 from pathlib import Path
 
-from bench import ROOT, side_venv
+from bench import ROOT, side_venv, write_block
 from bench.faults import throwaway_stack
 from bench.processes import GunicornNode, WorkerProcess, http_get
 
 HERE = Path(__file__).resolve().parent
 VENV = ROOT / ".venv-load"
-REPORT = ROOT / "BENCHMARKS.md"
-START = "<!-- load:start -->"
-END = "<!-- load:end -->"
 LESSONS = 5
 SETTLE_SECONDS = 5
 WARM_UP_ROUNDS = 10
@@ -213,18 +209,6 @@ def table(stats, *, args, stack, cpu, steady, workers):
     return "\n".join(lines), int(total["Failure Count"])
 
 
-def write_report(text):
-    report = REPORT.read_text()
-    block = f"{START}\n{text}\n{END}"
-    if START in report:
-        report = re.sub(
-            re.escape(START) + ".*?" + re.escape(END), lambda _: block, report, flags=re.S
-        )
-    else:
-        report = report.rstrip("\n") + "\n\n## Load (issue #18 item 6)\n\n" + block + "\n"
-    REPORT.write_text(report)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=50)
@@ -270,7 +254,7 @@ def main(argv=None):
     print()
     print(text)
     if args.write:
-        write_report(text)
+        write_block(text, name="load", heading="Load (issue #18 item 6)")
     if failures or result.returncode not in (0, 1):
         print(f"\n{failures} failed requests (locust exited {result.returncode}).")
         return 1

@@ -60,3 +60,15 @@ def test_lost_or_doubled_writes_and_unsent_emails_are_misses():
         "1 steps a rep gave up on after failing for a minute",
         "emails not sent: {'sent': 5, 'pending': 1}",
     ]
+
+
+def test_a_report_block_is_added_once_then_replaced(tmp_path):
+    from bench import write_block
+
+    report = tmp_path / "BENCHMARKS.md"
+    report.write_text("# Benchmarks\n")
+    write_block("first figures", name="faults", heading="Faults", report=report)
+    write_block("second figures", name="faults", heading="Faults", report=report)
+    text = report.read_text()
+    assert text.count("## Faults") == 1
+    assert "second figures" in text and "first figures" not in text
